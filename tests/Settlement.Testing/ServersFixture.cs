@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Settlement.Testing;
 
 /// <summary>xUnit class fixture that hands a test class the shared <see cref="TestServers"/> of this test process.</summary>
