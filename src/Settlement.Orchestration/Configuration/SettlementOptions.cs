@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Settlement.Orchestration.Configuration;
+
+/// <summary>Settings of the settlement saga, bound from the configuration section <c>Settlement</c>.</summary>
+public sealed class SettlementOptions
+{
+    public const string SectionName = "Settlement";
+
+    /// <summary>The exchange's fee wallet: receives buyer fee + seller fee of every trade.</summary>
+    public Guid FeeWalletUserId { get; set; } = new("00000000-0000-0000-0000-000000000001");
+
+    /// <summary>The queue of the wallet service's commands.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9._-]*$", ErrorMessage = "WalletQueue must be a kebab-case queue name")]
+    public string WalletQueue { get; set; } = "wallet";
+
+    /// <summary>The saga's receive endpoint (queue) name.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9._-]*$", ErrorMessage = "QueueName must be a kebab-case queue name")]
+    public string QueueName { get; set; } = "settlement";
+
+    /// <summary>How many retries a failed delivery gets after transient faults, before it goes to the error queue.</summary>
+    [Range(0, 20)]
+    public int RetryLimit { get; set; } = 3;
+
+    /// <summary>The first retry's delay; each next one doubles, up to <see cref="RetryMaxInterval"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryInitialInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Messages the saga endpoint processes at once (the seed's worker pool size).</summary>
+    [Range(1, 1000)]
+    public int ConcurrentMessageLimit { get; set; } = 10;
+
+    /// <summary>Messages fetched ahead from the broker (the seed's job queue capacity).</summary>
+    [Range(1, 10000)]
+    public int PrefetchCount { get; set; } = 1000;
+
+    /// <summary>The retry delays: initial × 2^n, capped.</summary>
+    public TimeSpan[] RetryIntervals() =>
+        Enumerable.Range(0, RetryLimit)
+            .Select(n => TimeSpan.FromTicks(Math.Min(RetryInitialInterval.Ticks * (1L << n), RetryMaxInterval.Ticks)))
+            .ToArray();
+}

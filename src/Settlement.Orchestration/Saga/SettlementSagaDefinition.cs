@@ -1,0 +1,35 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Settlement.Orchestration.Configuration;
+
+namespace Settlement.Orchestration.Saga;
+
+/// <summary>The saga's receive endpoint: its queue name, retry policy, outbox and concurrency.</summary>
+public sealed class SettlementSagaDefinition : SagaDefinition<SettlementState>
+{
+    readonly SettlementOptions _options;
+
+    public SettlementSagaDefinition(IOptions<SettlementOptions> options)
+    {
+        _options = options.Value;
+        Endpoint(e => e.Name = _options.QueueName);
+        ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
+    }
+
+    protected override void ConfigureSaga(
+        IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<SettlementState> sagaConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = _options.PrefetchCount;
+
+        // Transient faults (the database restarting, a lost connection, a concurrent update) are retried 1 s, 2 s, 4 s by
+        // default; what still fails goes to the settlement_error queue. A message that can never be settled is not retried.
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Intervals(_options.RetryIntervals());
+            r.Ignore<InvalidTradeException>();
+        });
+
+        // Wallet commands and events leave only after the saga's new state has committed.
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

@@ -1,0 +1,218 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Settlement.Contracts;
+
+namespace Settlement.Orchestration.Saga;
+
+// The happy path: recording the trade, sending each leg, moving on, settling.
+public sealed partial class SettlementStateMachine
+{
+    static void RecordTrade(SettlementState saga, TradeExecuted trade)
+    {
+        TradeValidation.TryParseSymbol(trade.Symbol, out var baseCurrency, out var quoteCurrency);
+        saga.Symbol = trade.Symbol ?? string.Empty;
+        saga.BaseCurrency = baseCurrency;
+        saga.QuoteCurrency = quoteCurrency;
+        saga.BuyerUserId = trade.BuyerUserId;
+        saga.SellerUserId = trade.SellerUserId;
+        saga.Price = trade.Price;
+        saga.Quantity = trade.Quantity;
+        saga.BuyerFee = trade.BuyerFee;
+        saga.SellerFee = trade.SellerFee;
+        saga.IsBuyerMaker = trade.IsBuyerMaker;
+        saga.ExecutedAt = trade.ExecutedAt.ToUniversalTime();
+        saga.SettlementStatus = SettlementStatus.Pending;
+    }
+
+    async Task RejectInvalidTrade(BehaviorContext<SettlementState, TradeExecuted> context)
+    {
+        var problem = TradeValidation.Problem(context.Message)!;
+        context.Saga.FailureReason = $"Invalid trade: {problem}";
+        LogFailure(context.Saga, step: "Validation", problem);
+        await Fail(context, Rejected);
+    }
+
+    /// <summary>Sends the command of the first leg after <paramref name="completed"/> that moves money, or settles.</summary>
+    async Task SendNextLeg(BehaviorContext<SettlementState> context, SettlementLeg? completed)
+    {
+        var next = SettlementPlan.NextLeg(context.Saga, completed, _options.FeeWalletUserId);
+        if (next is null)
+        {
+            // Nothing left to move: a trade without fees has no fee leg.
+            context.Saga.FeeCollected = true;
+            await Settle(context);
+            return;
+        }
+
+        context.Saga.PendingLeg = next.ToString();
+        await SendToWallet(context, SettlementPlan.Leg(context.Saga, next.Value, _options.FeeWalletUserId).ToCommand(context.Saga.CorrelationId));
+        await context.TransitionToState(StateAwaiting(next.Value));
+    }
+
+    async Task OnLegApplied(BehaviorContext<SettlementState> context, Guid operationId, int retryAttempts)
+    {
+        var saga = context.Saga;
+        if (Pending(saga) is not { } leg)
+            return;
+
+        if (operationId == OperationIds.For(saga.CorrelationId, leg))
+        {
+            saga.SettlementRetryCount += retryAttempts;
+            saga.CompletedLegs.Add(leg.ToString());
+            _logger.LogInformation("Trade {TradeId}: {Step} applied", saga.CorrelationId, leg);
+
+            if (leg == SettlementLeg.FeeCollection)
+            {
+                saga.FeeCollected = true;
+                await context.TransitionToState(FeesCollected);
+                await Settle(context);
+            }
+            else
+            {
+                await SendNextLeg(context, leg);
+            }
+        }
+        else if (IsAnswerToLastCompletedLeg(saga, operationId))
+        {
+            // The previous step's answer again: this process (or another) may have committed that step and died before
+            // sending the current command. Sending it again is safe: the wallet applies an operation id once.
+            _logger.LogInformation("Trade {TradeId}: repeated answer for the previous step, sending {Step} again", saga.CorrelationId, leg);
+            await SendToWallet(context, SettlementPlan.Leg(saga, leg, _options.FeeWalletUserId).ToCommand(saga.CorrelationId));
+        }
+    }
+
+    async Task OnLegRejected(BehaviorContext<SettlementState, WalletOperationRejected> context)
+    {
+        var saga = context.Saga;
+        var rejection = context.Message;
+        if (Pending(saga) is not { } leg || rejection.OperationId != OperationIds.For(saga.CorrelationId, leg))
+            return;
+
+        saga.SettlementRetryCount += rejection.RetryAttempts;
+        if (leg == SettlementLeg.FeeCollection)
+        {
+            await SettleWithoutFee(context, $"{rejection.Code}: {rejection.Message}");
+            return;
+        }
+
+        saga.FailureReason = $"{leg} refused: {rejection.Code}: {rejection.Message}";
+        LogFailure(saga, leg.ToString(), $"{rejection.Code}: {rejection.Message}");
+        await Compensate(context);
+    }
+
+    /// <summary>A command still failed after its retries and is in the error queue: wait for an operator.</summary>
+    async Task OnCommandFaulted<T>(BehaviorContext<SettlementState> context, Guid operationId, Fault<T> fault)
+    {
+        var saga = context.Saga;
+        if (!IsAwaited(saga, operationId))
+            return;
+
+        saga.SettlementRetryCount += _options.RetryLimit;
+        var error = fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error";
+        var leg = Pending(saga)!.Value;
+
+        if (leg == SettlementLeg.FeeCollection && saga.CurrentState != Compensating.Name)
+        {
+            await SettleWithoutFee(context, $"failed after {_options.RetryLimit} retries: {error}; its command is in the dead-letter queue");
+            return;
+        }
+
+        var reason = $"{leg} failed after {_options.RetryLimit} retries: {error}; waiting for the dead letter to be replayed";
+        saga.FailureReason = saga.CurrentState == Compensating.Name ? $"{saga.FailureReason}; reversal of {reason}" : reason;
+        saga.SettlementStatus = SettlementStatus.Failed;
+        saga.SuspendedFrom = saga.CurrentState;
+        LogFailure(saga, leg.ToString(), reason);
+        await context.TransitionToState(Suspended);
+    }
+
+    /// <summary>The awaited answer arrived while suspended: go back to where the trade stopped and handle it there.</summary>
+    async Task Resume<T>(BehaviorContext<SettlementState, T> context)
+        where T : class
+    {
+        var saga = context.Saga;
+        var from = GetState(saga.SuspendedFrom!);
+        _logger.LogInformation("Trade {TradeId}: resuming in {State} after {Event}", saga.CorrelationId, from.Name, context.Event.Name);
+
+        saga.SuspendedFrom = null;
+        if (from != Compensating)
+        {
+            saga.SettlementStatus = SettlementStatus.Pending;
+            saga.FailureReason = null;
+        }
+
+        await context.TransitionToState(from);
+        await context.Raise(context.Event, context.Message);
+    }
+
+    async Task SettleWithoutFee(BehaviorContext<SettlementState> context, string reason)
+    {
+        var saga = context.Saga;
+        saga.FeeCollected = false;
+        _logger.LogWarning(
+            "Trade {TradeId} settles without its fee: fee collection of {Fee} {Currency} for {FeeWalletUserId} {Reason}",
+            saga.CorrelationId, saga.BuyerFee + saga.SellerFee, saga.QuoteCurrency, _options.FeeWalletUserId, reason);
+        await Settle(context);
+    }
+
+    async Task Settle(BehaviorContext<SettlementState> context)
+    {
+        var saga = context.Saga;
+        saga.PendingLeg = null;
+        saga.SettlementStatus = SettlementStatus.Settled;
+        saga.SettledAt = DateTimeOffset.UtcNow;
+        await context.TransitionToState(Settled);
+        await context.Publish(new TradeSettled { TradeId = saga.CorrelationId, SettledAt = saga.SettledAt.Value, FeeCollected = saga.FeeCollected });
+        _logger.LogInformation("Trade {TradeId} settled ({Symbol}, fee collected: {FeeCollected})", saga.CorrelationId, saga.Symbol, saga.FeeCollected);
+    }
+
+    void MarkFeeCollected(SettlementState saga, int retryAttempts)
+    {
+        saga.FeeCollected = true;
+        saga.SettlementRetryCount += retryAttempts;
+        saga.CompletedLegs.Add(nameof(SettlementLeg.FeeCollection));
+        _logger.LogInformation("Trade {TradeId}: fee collected after settlement", saga.CorrelationId);
+    }
+
+    State StateAwaiting(SettlementLeg leg) => leg switch
+    {
+        SettlementLeg.BuyerDebit => Accepted,
+        SettlementLeg.BuyerCredit => BuyerDebited,
+        SettlementLeg.SellerDebit => BuyerCredited,
+        SettlementLeg.SellerCredit => SellerDebited,
+        _ => SellerCredited,
+    };
+
+    static SettlementLeg? Pending(SettlementState saga) =>
+        Enum.TryParse<SettlementLeg>(saga.PendingLeg, out var leg) ? leg : null;
+
+    static Guid FeeOperationId(SettlementState saga) => OperationIds.For(saga.CorrelationId, SettlementLeg.FeeCollection);
+
+    static bool IsAnswerToLastCompletedLeg(SettlementState saga, Guid operationId) =>
+        saga.CompletedLegs.Count > 0
+        && operationId == OperationIds.For(saga.CorrelationId, Enum.Parse<SettlementLeg>(saga.CompletedLegs[^1]));
+
+    /// <summary>The operation whose answer the trade waits for: the pending leg, or its reversal while compensating.</summary>
+    bool IsAwaited(SettlementState saga, Guid operationId)
+    {
+        if (Pending(saga) is not { } leg)
+            return false;
+        var compensating = saga.CurrentState == Compensating.Name || saga.SuspendedFrom == Compensating.Name;
+        return operationId == (compensating ? OperationIds.ReversalOf(saga.CorrelationId, leg) : OperationIds.For(saga.CorrelationId, leg));
+    }
+
+    async Task SendToWallet(BehaviorContext<SettlementState> context, object command)
+    {
+        var endpoint = await context.GetSendEndpoint(new Uri($"queue:{_options.WalletQueue}"));
+        var replyTo = context.ReceiveContext.InputAddress;
+        await endpoint.Send(command, Pipe.Execute<SendContext>(send =>
+        {
+            send.ResponseAddress = replyTo;
+            send.FaultAddress = replyTo;
+        }));
+    }
+
+    void LogFailure(SettlementState saga, string step, string error) =>
+        _logger.LogError(
+            "Settlement of trade {TradeId} failed at {Step}: {Error} (buyer {BuyerUserId}, seller {SellerUserId}, {Symbol}, retries {RetryCount})",
+            saga.CorrelationId, step, error, saga.BuyerUserId, saga.SellerUserId, saga.Symbol, saga.SettlementRetryCount);
+}
