@@ -24,12 +24,12 @@ public sealed class SettlementOptions
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 3;
 
-    /// <summary>The first retry's delay; each next one doubles, up to <see cref="RetryMaxInterval"/>.</summary>
+    /// <summary>The first retry's delay; each next one doubles, up to <see cref="MaxRetryInterval"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan RetryInitialInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan InitialRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Messages the saga endpoint processes at once (the seed's worker pool size).</summary>
     [Range(1, 1000)]
@@ -42,6 +42,6 @@ public sealed class SettlementOptions
     /// <summary>The retry delays: initial × 2^n, capped.</summary>
     public TimeSpan[] RetryIntervals() =>
         Enumerable.Range(0, RetryLimit)
-            .Select(n => TimeSpan.FromTicks(Math.Min(RetryInitialInterval.Ticks * (1L << n), RetryMaxInterval.Ticks)))
+            .Select(n => TimeSpan.FromTicks(Math.Min(InitialRetryInterval.Ticks * (1L << n), MaxRetryInterval.Ticks)))
             .ToArray();
 }

@@ -36,8 +36,8 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton<WalletScript>()
             .Configure<SettlementOptions>(o =>
             {
-                o.RetryInitialInterval = TimeSpan.FromMilliseconds(20);
-                o.RetryMaxInterval = TimeSpan.FromMilliseconds(80);
+                o.InitialRetryInterval = TimeSpan.FromMilliseconds(20);
+                o.MaxRetryInterval = TimeSpan.FromMilliseconds(80);
             })
             .AddMassTransitTestHarness(x =>
             {
