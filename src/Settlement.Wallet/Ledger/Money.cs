@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace Settlement.Wallet.Ledger;
@@ -17,14 +18,17 @@ static class Money
     // A decimal is a 96-bit integer divided by a power of ten.
     static readonly BigInteger DecimalMantissaLimit = BigInteger.One << 96;
 
+    /// <summary>The value without trailing zeros, for messages: <c>80000000000</c>, not <c>80000000000.000000000000000000</c>.</summary>
+    public static string Format(decimal value) => value.ToString("0.##################", CultureInfo.InvariantCulture);
+
     /// <summary>Why <paramref name="amount"/> is not a valid operation amount, or null when it is.</summary>
     public static string? AmountProblem(decimal amount)
     {
         if (amount <= 0m)
-            return $"Amount {amount} is not positive.";
+            return $"Amount {Format(amount)} is not positive.";
         if (ToUnits(amount) is not { } units)
             return $"Amount {amount} has more than {Scale} decimal places.";
-        return units >= ColumnLimit ? $"Amount {amount} is too large for numeric(38,18)." : null;
+        return units >= ColumnLimit ? $"Amount {Format(amount)} is too large for numeric(38,18)." : null;
     }
 
     /// <summary>

@@ -46,6 +46,10 @@ sealed record OperationRecord
         Kind == request.Kind && TradeId == request.TradeId && UserId == request.UserId && Currency == request.Currency
         && Amount == request.Amount && Reason == request.Reason && OriginalOperationId == request.OriginalOperationId;
 
+    public string Describe() => Kind is OperationKind.Reversal
+        ? $"a reversal of operation {OriginalOperationId}"
+        : $"a {Kind} of {Amount} {Currency} for user {UserId}";
+
     public OperationRecord Refused(WalletErrorCode code, string message) =>
         this with { Status = OperationStatus.Refused, ErrorCode = code, Message = message };
 

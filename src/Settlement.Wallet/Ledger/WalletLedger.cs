@@ -149,10 +149,10 @@ public sealed class WalletLedger(
         var after = Money.Add(account.Available, change);
         if (after is null)
             return await transaction.CompleteAsync(request.Refused(WalletErrorCode.InvalidAmount,
-                $"Balance {account.Available} {account.Currency} changed by {change} does not fit numeric(38,18) exactly."), cancellationToken);
+                $"Balance {Money.Format(account.Available)} {account.Currency} changed by {Money.Format(change)} does not fit numeric(38,18) exactly."), cancellationToken);
         if (after < 0m)
             return await transaction.CompleteAsync(request.Refused(WalletErrorCode.InsufficientBalance,
-                $"Balance {account.Available} {account.Currency} of user {account.UserId} is less than {-change}."), cancellationToken);
+                $"Balance {Money.Format(account.Available)} {account.Currency} of user {account.UserId} is less than {Money.Format(-change)}."), cancellationToken);
 
         return await transaction.PostAsync(request.Applied(change, after.Value), account, reason, tradeId, cancellationToken);
     }
@@ -169,7 +169,7 @@ public sealed class WalletLedger(
             { Kind: null } => request.Refused(WalletErrorCode.OperationReversed, earlier.Message!),
             _ when earlier.IsSameRequestAs(request) => earlier,
             _ => request.Refused(WalletErrorCode.OperationIdConflict,
-                $"Operation id {request.OperationId} was already used for a {earlier.Kind} of {earlier.Amount} {earlier.Currency} for user {earlier.UserId}."),
+                $"Operation id {request.OperationId} was already used for {earlier.Describe()}."),
         };
         await transaction.CommitAsync(cancellationToken);
 
