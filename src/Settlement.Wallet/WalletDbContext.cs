@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Settlement.Wallet.Ledger;
 
@@ -9,7 +8,7 @@ namespace Settlement.Wallet;
 /// <c>Schema/001_wallet.sql</c>; balance changes go through <see cref="WalletLedger"/>'s SQL, which locks what it changes.
 /// Columns are the snake_case of the property names; money is <c>numeric(38,18)</c>.
 /// </summary>
-public partial class WalletDbContext(DbContextOptions<WalletDbContext> options) : DbContext(options)
+public class WalletDbContext(DbContextOptions<WalletDbContext> options) : DbContext(options)
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
@@ -35,9 +34,9 @@ public partial class WalletDbContext(DbContextOptions<WalletDbContext> options) 
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
-            property.SetColumnName(WordBoundary().Replace(property.Name, "$1_$2").ToLowerInvariant());
+            property.SetColumnName(SnakeCase(property.Name));
     }
 
-    [GeneratedRegex("([a-z0-9])([A-Z])")]
-    private static partial Regex WordBoundary();
+    static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? $"_{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
 }
