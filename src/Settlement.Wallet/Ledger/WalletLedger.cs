@@ -78,15 +78,15 @@ public sealed class WalletLedger(
 
     static OperationRecord Posting(
         Guid operationId, OperationKind kind, Guid? tradeId, Guid userId, string? currency, decimal amount, LedgerReason reason) => new()
-    {
-        OperationId = operationId,
-        Kind = kind,
-        TradeId = tradeId,
-        UserId = userId,
-        Currency = currency ?? string.Empty,
-        Amount = amount,
-        Reason = reason,
-    };
+        {
+            OperationId = operationId,
+            Kind = kind,
+            TradeId = tradeId,
+            UserId = userId,
+            Currency = currency ?? string.Empty,
+            Amount = amount,
+            Reason = reason,
+        };
 
     Task<WalletOutcome> PostAsync(OperationRecord request, CancellationToken cancellationToken) =>
         RunAsync(request, async (transaction, ct) =>

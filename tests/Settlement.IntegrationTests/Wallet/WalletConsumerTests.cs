@@ -23,7 +23,11 @@ public class WalletConsumerTests(ServersFixture fixture) : IClassFixture<Servers
         var debited = await _bus.RequestAsync<DebitBalance, BalanceDebited>(debit);
         var credit = new CreditBalance
         {
-            OperationId = Guid.NewGuid(), TradeId = _trade, UserId = _user, Currency = "BTC", Amount = 0.000000000000000001m,
+            OperationId = Guid.NewGuid(),
+            TradeId = _trade,
+            UserId = _user,
+            Currency = "BTC",
+            Amount = 0.000000000000000001m,
             Reason = LedgerReason.TradeSettlement,
         };
         var credited = await _bus.RequestAsync<CreditBalance, BalanceCredited>(credit);
@@ -33,7 +37,12 @@ public class WalletConsumerTests(ServersFixture fixture) : IClassFixture<Servers
         var taken = Assert.IsType<BalanceDebited>(debited.Message);
         Assert.Equal(new BalanceDebited
         {
-            OperationId = debit.OperationId, TradeId = _trade, UserId = _user, Currency = "USDT", Amount = 25.5m, BalanceAfter = 74.5m,
+            OperationId = debit.OperationId,
+            TradeId = _trade,
+            UserId = _user,
+            Currency = "USDT",
+            Amount = 25.5m,
+            BalanceAfter = 74.5m,
         }, taken);
         var given = Assert.IsType<BalanceCredited>(credited.Message);
         Assert.Equal((credit.OperationId, _trade, 0.000000000000000001m, 0.000000000000000001m, 0),
@@ -85,7 +94,10 @@ public class WalletConsumerTests(ServersFixture fixture) : IClassFixture<Servers
         var reversed = Assert.IsType<OperationReversed>(first.Message);
         Assert.Equal(new OperationReversed
         {
-            OperationId = reversal.OperationId, OriginalOperationId = debit.OperationId, TradeId = _trade, Amount = 4m,
+            OperationId = reversal.OperationId,
+            OriginalOperationId = debit.OperationId,
+            TradeId = _trade,
+            Amount = 4m,
         }, reversed);
         var noOp = Assert.IsType<OperationReversed>(another.Message);
         Assert.Equal(0m, noOp.Amount);
@@ -97,7 +109,12 @@ public class WalletConsumerTests(ServersFixture fixture) : IClassFixture<Servers
     {
         var credit = new CreditBalance
         {
-            OperationId = Guid.NewGuid(), TradeId = _trade, UserId = _user, Currency = "USDT", Amount = 5m, Reason = LedgerReason.TradeSettlement,
+            OperationId = Guid.NewGuid(),
+            TradeId = _trade,
+            UserId = _user,
+            Currency = "USDT",
+            Amount = 5m,
+            Reason = LedgerReason.TradeSettlement,
         };
         await _bus.RequestAsync<CreditBalance, BalanceCredited>(credit);
         await _bus.RequestAsync<DebitBalance, BalanceDebited>(Debit(5m));
@@ -130,6 +147,11 @@ public class WalletConsumerTests(ServersFixture fixture) : IClassFixture<Servers
 
     DebitBalance Debit(decimal amount) => new()
     {
-        OperationId = Guid.NewGuid(), TradeId = _trade, UserId = _user, Currency = "USDT", Amount = amount, Reason = LedgerReason.TradeSettlement,
+        OperationId = Guid.NewGuid(),
+        TradeId = _trade,
+        UserId = _user,
+        Currency = "USDT",
+        Amount = amount,
+        Reason = LedgerReason.TradeSettlement,
     };
 }

@@ -93,7 +93,11 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
 
     DebitBalance Debit(decimal amount) => new()
     {
-        OperationId = Guid.NewGuid(), TradeId = Guid.NewGuid(), UserId = _user, Currency = "USDT", Amount = amount,
+        OperationId = Guid.NewGuid(),
+        TradeId = Guid.NewGuid(),
+        UserId = _user,
+        Currency = "USDT",
+        Amount = amount,
         Reason = LedgerReason.TradeSettlement,
     };
 
