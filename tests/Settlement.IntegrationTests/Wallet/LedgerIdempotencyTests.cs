@@ -24,10 +24,10 @@ public class LedgerIdempotencyTests(ServersFixture fixture) : LedgerTestBase(fix
     [Fact]
     public async Task Same_deposit_twice_funds_the_account_once()
     {
-        var operationId = Guid.NewGuid();
+        var deposit = Commands.Deposit(10m);
 
-        var first = await DepositAsync(10m, operationId);
-        var second = await DepositAsync(10m, operationId);
+        var first = await Ledger.DepositAsync(deposit);
+        var second = await Ledger.DepositAsync(deposit);
 
         Assert.Equal(first, second);
         await AssertBalanceAsync(10m);
@@ -89,9 +89,9 @@ public class LedgerIdempotencyTests(ServersFixture fixture) : LedgerTestBase(fix
         AssertRefused(await Ledger.DebitAsync(debit with { UserId = Guid.NewGuid() }), WalletErrorCode.OperationIdConflict);
         AssertRefused(await Ledger.DebitAsync(debit with { Currency = "BTC" }), WalletErrorCode.OperationIdConflict);
         AssertRefused(await Ledger.DebitAsync(debit with { TradeId = Guid.NewGuid() }), WalletErrorCode.OperationIdConflict);
-        AssertRefused(await Ledger.CreditAsync(Credit(10m, debit.OperationId)), WalletErrorCode.OperationIdConflict);
-        AssertRefused(await DepositAsync(10m, debit.OperationId), WalletErrorCode.OperationIdConflict);
-        AssertRefused(await Ledger.ReverseAsync(Reverse(Guid.NewGuid(), debit.OperationId)), WalletErrorCode.OperationIdConflict);
+        AssertRefused(await Ledger.CreditAsync(Credit(10m) with { OperationId = debit.OperationId }), WalletErrorCode.OperationIdConflict);
+        AssertRefused(await Ledger.DepositAsync(Commands.Deposit(10m) with { OperationId = debit.OperationId }), WalletErrorCode.OperationIdConflict);
+        AssertRefused(await Ledger.ReverseAsync(Reverse(Guid.NewGuid()) with { OperationId = debit.OperationId }), WalletErrorCode.OperationIdConflict);
 
         await AssertBalanceAsync(90m);
         Assert.True((await Ledger.DebitAsync(debit)).IsApplied);

@@ -41,7 +41,7 @@ public class LedgerPostingTests(ServersFixture fixture) : LedgerTestBase(fixture
         await DepositAsync(5m, currency: "USDT");
         await DepositAsync(2m, currency: "BTC");
         await DepositAsync(3m, currency: "ETH");
-        await DepositAsync(7m, user: Guid.NewGuid(), currency: "BTC");
+        await Ledger.DepositAsync(Commands.Deposit(7m, "BTC") with { UserId = Guid.NewGuid() });
 
         var balances = await Ledger.GetBalancesAsync(User);
 
@@ -53,10 +53,10 @@ public class LedgerPostingTests(ServersFixture fixture) : LedgerTestBase(fixture
     {
         var seller = Guid.NewGuid();
         await DepositAsync(50m);
-        await DepositAsync(2m, user: seller, currency: "BTC");
+        await Ledger.DepositAsync(Commands.Deposit(2m, "BTC") with { UserId = seller });
 
         await Ledger.DebitAsync(Debit(40m));
-        await Ledger.DebitAsync(Debit(seller, 1m, Trade, "BTC"));
+        await Ledger.DebitAsync(Debit(1m, "BTC") with { UserId = seller });
         await Ledger.CreditAsync(Credit(1m, currency: "BTC"));
 
         var entries = await Ledger.GetEntriesOfTradeAsync(Trade);

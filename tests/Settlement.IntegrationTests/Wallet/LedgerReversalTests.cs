@@ -153,7 +153,7 @@ public class LedgerReversalTests(ServersFixture fixture) : LedgerTestBase(fixtur
 
         AssertRefused(await Ledger.ReverseAsync(Reverse(reversal.OperationId)), WalletErrorCode.OperationIdConflict);
         var self = Guid.NewGuid();
-        AssertRefused(await Ledger.ReverseAsync(Reverse(self, self)), WalletErrorCode.OperationIdConflict);
+        AssertRefused(await Ledger.ReverseAsync(Reverse(self) with { OperationId = self }), WalletErrorCode.OperationIdConflict);
         await AssertBalanceAsync(100m);
     }
 

@@ -12,7 +12,7 @@ namespace Settlement.IntegrationTests.Wallet;
 /// </summary>
 public abstract class LedgerTestBase : IClassFixture<ServersFixture>, IDisposable
 {
-    protected const string Usdt = "USDT";
+    protected const string Usdt = WalletCommands.Usdt;
 
     readonly ServiceProvider _provider;
 
@@ -27,48 +27,19 @@ public abstract class LedgerTestBase : IClassFixture<ServersFixture>, IDisposabl
 
     protected WalletLedger Ledger { get; }
 
-    protected Guid User { get; } = Guid.NewGuid();
+    protected WalletCommands Commands { get; } = new(Guid.NewGuid(), Guid.NewGuid());
 
-    protected Guid Trade { get; } = Guid.NewGuid();
+    protected Guid User => Commands.User;
 
-    protected Task<WalletOutcome> DepositAsync(decimal amount, Guid? operationId = null, Guid? user = null, string currency = Usdt) =>
-        Ledger.DepositAsync(new DepositFunds
-        {
-            OperationId = operationId ?? Guid.NewGuid(),
-            UserId = user ?? User,
-            Currency = currency,
-            Amount = amount,
-        });
+    protected Guid Trade => Commands.Trade;
 
-    protected static DebitBalance Debit(Guid user, decimal amount, Guid tradeId, string currency = Usdt, Guid? operationId = null) => new()
-    {
-        OperationId = operationId ?? Guid.NewGuid(),
-        TradeId = tradeId,
-        UserId = user,
-        Currency = currency,
-        Amount = amount,
-        Reason = LedgerReason.TradeSettlement,
-    };
+    protected Task<WalletOutcome> DepositAsync(decimal amount, string currency = Usdt) => Ledger.DepositAsync(Commands.Deposit(amount, currency));
 
-    protected DebitBalance Debit(decimal amount, Guid? operationId = null, string currency = Usdt) =>
-        Debit(User, amount, Trade, currency, operationId);
+    protected DebitBalance Debit(decimal amount, string currency = Usdt) => Commands.Debit(amount, currency);
 
-    protected CreditBalance Credit(decimal amount, Guid? operationId = null, string currency = Usdt) => new()
-    {
-        OperationId = operationId ?? Guid.NewGuid(),
-        TradeId = Trade,
-        UserId = User,
-        Currency = currency,
-        Amount = amount,
-        Reason = LedgerReason.TradeSettlement,
-    };
+    protected CreditBalance Credit(decimal amount, string currency = Usdt) => Commands.Credit(amount, currency);
 
-    protected ReverseOperation Reverse(Guid originalOperationId, Guid? operationId = null) => new()
-    {
-        OperationId = operationId ?? Guid.NewGuid(),
-        OriginalOperationId = originalOperationId,
-        TradeId = Trade,
-    };
+    protected ReverseOperation Reverse(Guid originalOperationId) => Commands.Reverse(originalOperationId);
 
     /// <summary>
     /// Asserts the account's balance, and that it is what its ledger entries add up to, entry by entry, never below zero.

@@ -14,7 +14,7 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
 {
     static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(200);
 
-    readonly Guid _user = Guid.NewGuid();
+    readonly WalletCommands _commands = new(Guid.NewGuid(), Guid.NewGuid());
     WalletBus _bus = null!;
 
     public async Task InitializeAsync()
@@ -26,8 +26,7 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
             options.InitialRetryInterval = TimeSpan.FromMilliseconds(100);
             options.MaxRetryInterval = TimeSpan.FromMilliseconds(400);
         });
-        await _bus.RequestAsync<DepositFunds, FundsDeposited>(
-            new DepositFunds { OperationId = Guid.NewGuid(), UserId = _user, Currency = "USDT", Amount = 100m });
+        await _bus.RequestAsync<DepositFunds, FundsDeposited>(_commands.Deposit(100m));
     }
 
     public async Task DisposeAsync() => await _bus.DisposeAsync();
@@ -35,7 +34,7 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
     [Fact]
     public async Task A_transient_fault_is_retried_and_then_answered_with_the_retry_count()
     {
-        var debit = Debit(10m);
+        var debit = _commands.Debit(10m);
         Task<Response<BalanceDebited, WalletOperationRejected>> request;
 
         await using (var held = await HoldAccountLockAsync())
@@ -48,14 +47,14 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
         var debited = Assert.IsType<BalanceDebited>((await request).Message);
         Assert.InRange(debited.RetryAttempts, 1, 3);
         Assert.Equal(90m, debited.BalanceAfter);
-        Assert.Equal(90m, (await _bus.GetBalanceAsync(_user, "USDT")).Available);
+        Assert.Equal(90m, (await _bus.GetBalanceAsync(_commands.User, "USDT")).Available);
         Assert.Empty(await _bus.ErrorQueueAsync());
     }
 
     [Fact]
     public async Task A_fault_that_outlasts_the_retries_lands_in_wallet_error_with_the_retry_count_and_changes_nothing()
     {
-        var debit = Debit(10m);
+        var debit = _commands.Debit(10m);
 
         await using (await HoldAccountLockAsync())
         {
@@ -65,7 +64,7 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
 
         var failed = await WaitForErrorQueueMessageAsync(debit.OperationId);
         Assert.Equal(3, failed.IntHeader("MT-Fault-RetryCount"));
-        Assert.Equal(100m, (await _bus.GetBalanceAsync(_user, "USDT")).Available);
+        Assert.Equal(100m, (await _bus.GetBalanceAsync(_commands.User, "USDT")).Available);
 
         // Nothing of the failed delivery was kept, so the same command, redelivered once the fault is gone, is applied.
         var redelivered = Assert.IsType<BalanceDebited>((await _bus.RequestAsync<DebitBalance, BalanceDebited>(debit)).Message);
@@ -91,16 +90,6 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
             yield return exception;
     }
 
-    DebitBalance Debit(decimal amount) => new()
-    {
-        OperationId = Guid.NewGuid(),
-        TradeId = Guid.NewGuid(),
-        UserId = _user,
-        Currency = "USDT",
-        Amount = amount,
-        Reason = LedgerReason.TradeSettlement,
-    };
-
     async Task<AccountLock> HoldAccountLockAsync()
     {
         var connection = new NpgsqlConnection(fixture.Servers.PostgresConnectionString);
@@ -108,7 +97,7 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
         var transaction = await connection.BeginTransactionAsync();
         await using var command = new NpgsqlCommand(
             "SELECT 1 FROM wallet.accounts WHERE user_id = $1 AND currency = 'USDT' FOR UPDATE", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = _user });
+        command.Parameters.Add(new NpgsqlParameter { Value = _commands.User });
         await command.ExecuteNonQueryAsync();
         return new AccountLock(connection, transaction);
     }
