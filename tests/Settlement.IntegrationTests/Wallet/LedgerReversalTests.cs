@@ -9,9 +9,7 @@ public class LedgerReversalTests(ServersFixture fixture) : LedgerTestBase(fixtur
     [Fact]
     public async Task Reversing_a_debit_credits_it_back_once_as_a_settlement_rollback()
     {
-        await DepositAsync(100m);
-        var debit = Debit(40m);
-        await Ledger.DebitAsync(debit);
+        var debit = await DebitFromHundredAsync(40m);
 
         var reversed = await Ledger.ReverseAsync(Reverse(debit.OperationId));
 
@@ -66,9 +64,7 @@ public class LedgerReversalTests(ServersFixture fixture) : LedgerTestBase(fixtur
     [Fact]
     public async Task Reversing_twice_with_the_same_reversal_id_posts_once_and_answers_the_same()
     {
-        await DepositAsync(100m);
-        var debit = Debit(40m);
-        await Ledger.DebitAsync(debit);
+        var debit = await DebitFromHundredAsync(40m);
         var reversal = Reverse(debit.OperationId);
 
         var first = await Ledger.ReverseAsync(reversal);
@@ -82,9 +78,7 @@ public class LedgerReversalTests(ServersFixture fixture) : LedgerTestBase(fixtur
     [Fact]
     public async Task Reversing_again_with_another_reversal_id_posts_nothing_and_succeeds_with_amount_zero()
     {
-        await DepositAsync(100m);
-        var debit = Debit(40m);
-        await Ledger.DebitAsync(debit);
+        var debit = await DebitFromHundredAsync(40m);
         await Ledger.ReverseAsync(Reverse(debit.OperationId));
 
         var again = await Ledger.ReverseAsync(Reverse(debit.OperationId));
@@ -145,9 +139,7 @@ public class LedgerReversalTests(ServersFixture fixture) : LedgerTestBase(fixtur
     [Fact]
     public async Task A_reversal_of_a_reversal_or_of_itself_is_refused_with_OperationIdConflict()
     {
-        await DepositAsync(100m);
-        var debit = Debit(40m);
-        await Ledger.DebitAsync(debit);
+        var debit = await DebitFromHundredAsync(40m);
         var reversal = Reverse(debit.OperationId);
         await Ledger.ReverseAsync(reversal);
 
@@ -168,5 +160,14 @@ public class LedgerReversalTests(ServersFixture fixture) : LedgerTestBase(fixtur
         await AssertBalanceAsync(0m);
         Assert.Null((await Ledger.GetEntriesAsync(User, Usdt))[^1].TradeId);
         Assert.Equal(OperationKind.Reversal, reversed.Kind);
+    }
+
+    /// <summary>Funds the account with 100 and debits <paramref name="amount"/> from it.</summary>
+    async Task<DebitBalance> DebitFromHundredAsync(decimal amount)
+    {
+        await DepositAsync(100m);
+        var debit = Debit(amount);
+        Assert.True((await Ledger.DebitAsync(debit)).IsApplied);
+        return debit;
     }
 }
