@@ -107,11 +107,12 @@ public sealed class WalletLedger(
                     request.Refused(WalletErrorCode.UnknownAccount, $"User {userId} has no {currency} account."), ct);
         }, cancellationToken);
 
-    async Task<OperationRecord> ReverseAsync(LedgerTransaction transaction, OperationRecord reversal, CancellationToken cancellationToken)
+    static async Task<OperationRecord> ReverseAsync(LedgerTransaction transaction, OperationRecord reversal, CancellationToken cancellationToken)
     {
         var originalId = reversal.OriginalOperationId!.Value;
         if (originalId == reversal.OperationId)
-            return await transaction.CompleteAsync(reversal.Refused(WalletErrorCode.OperationIdConflict, "A reversal cannot reverse itself."), cancellationToken);
+            return await transaction.CompleteAsync(
+                reversal.Refused(WalletErrorCode.OperationIdConflict, "A reversal cannot reverse itself."), cancellationToken);
 
         var mark = $"Operation {originalId} was reversed by {reversal.OperationId} before it arrived.";
         if (await transaction.MarkReversedAsync(originalId, reversal, mark, cancellationToken))
@@ -146,13 +147,14 @@ public sealed class WalletLedger(
     static async Task<OperationRecord> ApplyChangeAsync(LedgerTransaction transaction, OperationRecord request, Account account,
         decimal change, LedgerReason reason, Guid? tradeId, CancellationToken cancellationToken)
     {
+        var balance = $"Balance {Money.Format(account.Available)} {account.Currency} of user {account.UserId}";
         var after = Money.Add(account.Available, change);
         if (after is null)
             return await transaction.CompleteAsync(request.Refused(WalletErrorCode.InvalidAmount,
-                $"Balance {Money.Format(account.Available)} {account.Currency} changed by {Money.Format(change)} does not fit numeric(38,18) exactly."), cancellationToken);
+                $"{balance} changed by {Money.Format(change)} would not fit numeric(38,18) exactly."), cancellationToken);
         if (after < 0m)
             return await transaction.CompleteAsync(request.Refused(WalletErrorCode.InsufficientBalance,
-                $"Balance {Money.Format(account.Available)} {account.Currency} of user {account.UserId} is less than {Money.Format(-change)}."), cancellationToken);
+                $"{balance} is less than {Money.Format(-change)}."), cancellationToken);
 
         return await transaction.PostAsync(request.Applied(change, after.Value), account, reason, tradeId, cancellationToken);
     }
@@ -180,10 +182,12 @@ public sealed class WalletLedger(
     void Log(OperationRecord outcome, bool replayed)
     {
         if (outcome.Status is OperationStatus.Refused)
-            logger.LogWarning("Wallet refused {Kind} {OperationId} of trade {TradeId} for {UserId} {Currency}: {ErrorCode} {Reason} (replayed: {Replayed})",
+            logger.LogWarning(
+                "Wallet refused {Kind} {OperationId} of trade {TradeId} for {UserId} {Currency}: {ErrorCode} {Reason} (replayed: {Replayed})",
                 outcome.Kind, outcome.OperationId, outcome.TradeId, outcome.UserId, outcome.Currency, outcome.ErrorCode, outcome.Message, replayed);
         else
-            logger.LogInformation("Wallet applied {Kind} {OperationId} of trade {TradeId} for {UserId} {Currency}: {Change}, balance {BalanceAfter} (replayed: {Replayed})",
+            logger.LogInformation(
+                "Wallet applied {Kind} {OperationId} of trade {TradeId} for {UserId} {Currency}: {Change}, balance {BalanceAfter} (replayed: {Replayed})",
                 outcome.Kind, outcome.OperationId, outcome.TradeId, outcome.UserId, outcome.Currency, outcome.Change, outcome.BalanceAfter, replayed);
     }
 }
