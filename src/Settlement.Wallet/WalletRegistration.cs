@@ -1,0 +1,57 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Settlement.Wallet.Consumers;
+using Settlement.Wallet.Ledger;
+
+namespace Settlement.Wallet;
+
+/// <summary>The one place the wallet is registered, shared by the host and the tests.</summary>
+public static class WalletRegistration
+{
+    /// <summary>The connection string used when the <c>Wallet</c> section sets none: <c>ConnectionStrings:Settlement</c>.</summary>
+    public const string SharedConnectionStringName = "Settlement";
+
+    /// <summary>
+    /// Registers the wallet with <see cref="WalletOptions"/> bound from the <c>Wallet</c> section (its
+    /// <c>ConnectionString</c> defaulting to <c>ConnectionStrings:Settlement</c>), validated at start.
+    /// </summary>
+    public static IServiceCollection AddWallet(this IServiceCollection services, IConfiguration configuration)
+    {
+        var builder = services.AddOptions<WalletOptions>()
+            .Bind(configuration.GetSection(WalletOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                    options.ConnectionString = configuration.GetConnectionString(SharedConnectionStringName) ?? string.Empty;
+            });
+        return services.AddWalletServices(builder);
+    }
+
+    /// <summary>Registers the wallet with <see cref="WalletOptions"/> set by <paramref name="configure"/>, validated at start.</summary>
+    public static IServiceCollection AddWallet(this IServiceCollection services, Action<WalletOptions> configure) =>
+        services.AddWalletServices(services.AddOptions<WalletOptions>().Configure(configure));
+
+    /// <summary>
+    /// Adds the wallet's consumer with its definition: <c>ConfigureEndpoints</c> then makes the <c>wallet</c> endpoint.
+    /// Needs <see cref="AddWallet(IServiceCollection, Action{WalletOptions})"/> (or the configuration overload) too.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddWalletConsumers(this IBusRegistrationConfigurator configurator)
+    {
+        configurator.AddConsumer<WalletConsumer, WalletConsumerDefinition>();
+        return configurator;
+    }
+
+    static IServiceCollection AddWalletServices(this IServiceCollection services, OptionsBuilder<WalletOptions> options)
+    {
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>());
+        services.AddDbContextFactory<WalletDbContext>((provider, db) =>
+            db.UseNpgsql(provider.GetRequiredService<IOptions<WalletOptions>>().Value.ConnectionString));
+        services.TryAddSingleton<WalletLedger>();
+        return services;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Settlement.IntegrationTests.Wallet;
+
+/// <summary>The few calls of RabbitMQ's management HTTP API these tests need, with the credentials of its URI.</summary>
+sealed class RabbitMqManagement : IDisposable
+{
+    readonly HttpClient _http;
+
+    public RabbitMqManagement(Uri managementUri)
+    {
+        _http = new HttpClient { BaseAddress = new Uri(managementUri.GetLeftPart(UriPartial.Authority)) };
+        var credentials = Uri.UnescapeDataString(managementUri.UserInfo);
+        _http.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        User = credentials.Split(':')[0];
+    }
+
+    public string User { get; }
+
+    /// <summary>Creates a virtual host and gives <see cref="User"/> every permission on it.</summary>
+    public async Task CreateVirtualHostAsync(string name)
+    {
+        (await _http.PutAsJsonAsync($"api/vhosts/{Escape(name)}", new { })).EnsureSuccessStatusCode();
+        (await _http.PutAsJsonAsync($"api/permissions/{Escape(name)}/{Escape(User)}", new { configure = ".*", write = ".*", read = ".*" }))
+            .EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteVirtualHostAsync(string name) => await _http.DeleteAsync($"api/vhosts/{Escape(name)}");
+
+    /// <summary>Peeks at up to <paramref name="count"/> messages of the queue, leaving them in it.</summary>
+    public async Task<IReadOnlyList<QueuedMessage>> PeekAsync(string virtualHost, string queue, int count = 100)
+    {
+        var response = await _http.PostAsJsonAsync($"api/queues/{Escape(virtualHost)}/{Escape(queue)}/get",
+            new { count, ackmode = "ack_requeue_true", encoding = "auto" });
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return [];
+        response.EnsureSuccessStatusCode();
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. json.RootElement.EnumerateArray().Select(m => new QueuedMessage(
+            m.GetProperty("payload").GetString() ?? string.Empty,
+            m.GetProperty("properties").TryGetProperty("headers", out var headers) ? headers.Clone() : default))];
+    }
+
+    static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A message's body and AMQP headers, as the management API shows them.</summary>
+sealed record QueuedMessage(string Payload, JsonElement Headers)
+{
+    public int? IntHeader(string name) =>
+        Headers.ValueKind == JsonValueKind.Object && Headers.TryGetProperty(name, out var value) ? value.GetInt32() : null;
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using MassTransit;
+using Npgsql;
+using Settlement.Contracts;
+using Settlement.Testing;
+
+namespace Settlement.IntegrationTests.Wallet;
+
+/// <summary>
+/// Transient faults made real: the test holds the account's row lock, so the wallet's statement hits its lock timeout
+/// (PostgreSQL 55P03, transient) until the test lets go.
+/// </summary>
+public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFixture>, IAsyncLifetime
+{
+    static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(200);
+
+    readonly WalletCommands _commands = new(Guid.NewGuid(), Guid.NewGuid());
+    WalletBus _bus = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bus = await WalletBus.StartAsync(fixture.Servers, options =>
+        {
+            options.LockTimeout = LockTimeout;
+            options.RetryLimit = 3;
+            options.InitialRetryInterval = TimeSpan.FromMilliseconds(100);
+            options.MaxRetryInterval = TimeSpan.FromMilliseconds(400);
+        });
+        await _bus.RequestAsync<DepositFunds, FundsDeposited>(_commands.Deposit(100m));
+    }
+
+    public async Task DisposeAsync() => await _bus.DisposeAsync();
+
+    [Fact]
+    public async Task A_transient_fault_is_retried_and_then_answered_with_the_retry_count()
+    {
+        var debit = _commands.Debit(10m);
+        Task<Response<BalanceDebited, WalletOperationRejected>> request;
+
+        await using (var held = await HoldAccountLockAsync())
+        {
+            request = _bus.RequestAsync<DebitBalance, BalanceDebited>(debit);
+            await held.WaitUntilSomeoneWaitsAsync();
+            await Task.Delay(LockTimeout * 2); // the first attempt has given up waiting: it failed and is being retried
+        }
+
+        var debited = Assert.IsType<BalanceDebited>((await request).Message);
+        Assert.InRange(debited.RetryAttempts, 1, 3);
+        Assert.Equal(90m, debited.BalanceAfter);
+        Assert.Equal(90m, (await _bus.GetBalanceAsync(_commands.User, "USDT")).Available);
+        Assert.Empty(await _bus.ErrorQueueAsync());
+    }
+
+    [Fact]
+    public async Task A_fault_that_outlasts_the_retries_lands_in_wallet_error_with_the_retry_count_and_changes_nothing()
+    {
+        var debit = _commands.Debit(10m);
+
+        await using (await HoldAccountLockAsync())
+        {
+            var fault = await Assert.ThrowsAsync<RequestFaultException>(() => _bus.RequestAsync<DebitBalance, BalanceDebited>(debit));
+            Assert.Contains("55P03", string.Join(" ", Flatten(fault.Fault!.Exceptions.Single()).Select(e => e.Message)));
+        }
+
+        var failed = await WaitForErrorQueueMessageAsync(debit.OperationId);
+        Assert.Equal(3, failed.IntHeader("MT-Fault-RetryCount"));
+        Assert.Equal(100m, (await _bus.GetBalanceAsync(_commands.User, "USDT")).Available);
+
+        // Nothing of the failed delivery was kept, so the same command, redelivered once the fault is gone, is applied.
+        var redelivered = Assert.IsType<BalanceDebited>((await _bus.RequestAsync<DebitBalance, BalanceDebited>(debit)).Message);
+        Assert.Equal((90m, 0), (redelivered.BalanceAfter, redelivered.RetryAttempts));
+    }
+
+    async Task<QueuedMessage> WaitForErrorQueueMessageAsync(Guid operationId)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var message = (await _bus.ErrorQueueAsync()).FirstOrDefault(m => m.Payload.Contains(operationId.ToString()));
+            if (message is not null)
+                return message;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"No message of {operationId} reached wallet_error.");
+            await Task.Delay(100);
+        }
+    }
+
+    static IEnumerable<ExceptionInfo> Flatten(ExceptionInfo? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+            yield return exception;
+    }
+
+    async Task<AccountLock> HoldAccountLockAsync()
+    {
+        var connection = new NpgsqlConnection(fixture.Servers.PostgresConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT 1 FROM wallet.accounts WHERE user_id = $1 AND currency = 'USDT' FOR UPDATE", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = _commands.User });
+        await command.ExecuteNonQueryAsync();
+        return new AccountLock(connection, transaction);
+    }
+
+    /// <summary>A transaction holding an account's row lock until disposed.</summary>
+    sealed class AccountLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        /// <summary>Waits until another session is blocked on this lock.</summary>
+        public async Task WaitUntilSomeoneWaitsAsync()
+        {
+            // From a connection of its own: inside a transaction, pg_stat_activity is a snapshot taken at its first use.
+            await using var observer = new NpgsqlConnection(connection.ConnectionString);
+            await observer.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))", observer);
+            command.Parameters.Add(new NpgsqlParameter { Value = connection.ProcessID });
+            var clock = Stopwatch.StartNew();
+            while ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "The wallet never waited for the held account.");
+                await Task.Delay(20);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
