@@ -59,6 +59,23 @@ public class SagaRepositoryTests(ServersFixture fixture) : IClassFixture<Servers
     }
 
     [Fact]
+    public async Task A_record_stays_in_its_state_when_a_new_machine_version_declares_states_in_another_order()
+    {
+        var tradeId = NewId.NextGuid();
+        await using (var before = await StartHost<RepositoryTestMachine>())
+        {
+            await before.Publish(new StartTestSettlement { TradeId = tradeId });
+            Assert.NotNull(await before.Saga.Exists(tradeId, m => m.Started, Timeout));
+        }
+
+        await using var after = await StartHost<ReorderedRepositoryTestMachine>();
+        await after.Publish(new RecordTestLeg { TradeId = tradeId, Leg = "buyer-debit" });
+
+        Assert.NotEmpty(await after.Saga.Match(x => x.CorrelationId == tradeId && x.CompletedLegs.Count == 1, Timeout));
+        Assert.NotNull(await after.Saga.Exists(tradeId, m => m.Started, Timeout));
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_messages_to_one_settlement_are_all_applied()
     {
         await using var host = await StartHost<RepositoryTestMachine>();
