@@ -48,8 +48,12 @@ sealed class SagaTestHost<TMachine> : IAsyncDisposable
         where T : class =>
         Harness.Bus.Publish(message);
 
-    /// <summary>True when any message to this saga failed (the harness keeps the exception of each consume).</summary>
-    public bool AnyConsumeFaulted() => Saga.Consumed.Select(x => x.Exception is not null).Any();
+    /// <summary>
+    /// True when consuming any message failed. Asks the bus' list, not the saga harness' one: the saga harness records a
+    /// message when the state machine is done with it, before the repository saves and commits, so it misses their failures.
+    /// Waits until the bus has been idle a moment when nothing failed.
+    /// </summary>
+    public bool AnyConsumeFaulted() => Harness.Consumed.Select(x => x.Exception is not null).Any();
 
     public async ValueTask DisposeAsync()
     {
