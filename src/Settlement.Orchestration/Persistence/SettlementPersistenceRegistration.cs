@@ -1,0 +1,49 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Settlement.Orchestration.Saga;
+
+namespace Settlement.Orchestration.Persistence;
+
+/// <summary>Registration of the settlement records: shared by the host and the tests.</summary>
+public static class SettlementPersistenceRegistration
+{
+    /// <summary>
+    /// The settlement database: a pooled <see cref="IDbContextFactory{SettlementDbContext}"/> and the operators'
+    /// <see cref="SettlementRecords"/>. Registering it again changes nothing.
+    /// </summary>
+    public static IServiceCollection AddSettlementDatabase(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        if (services.Any(d => d.ServiceType == typeof(IDbContextFactory<SettlementDbContext>)))
+            return services;
+
+        services.AddPooledDbContextFactory<SettlementDbContext>(options => options.UseNpgsql(connectionString));
+        services.TryAddSingleton<SettlementRecords>();
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps the settlement saga in PostgreSQL (<c>settlement.settlements</c>), one transaction per consumed message,
+    /// and makes <see cref="ISagaRepository{TSaga}"/>, <see cref="ILoadSagaRepository{TSaga}"/> and
+    /// <see cref="IQuerySagaRepository{TSaga}"/> resolvable (the test harness' saga harness uses the last two):
+    /// <code>x.AddSagaStateMachine&lt;SettlementStateMachine, SettlementState, SettlementStateMachineDefinition&gt;().PostgresRepository(connectionString);</code>
+    /// Also calls <see cref="AddSettlementDatabase"/>.
+    /// </summary>
+    public static ISagaRegistrationConfigurator<SettlementState> PostgresRepository(
+        this ISagaRegistrationConfigurator<SettlementState> configurator, string connectionString)
+    {
+        configurator.Repository(services =>
+        {
+            services.AddSettlementDatabase(connectionString);
+            services.RegisterLoadSagaRepository<SettlementState, SettlementSagaRepositoryContextFactory>();
+            services.RegisterQuerySagaRepository<SettlementState, SettlementSagaRepositoryContextFactory>();
+            services.RegisterSagaRepository<SettlementState, SettlementDbContext,
+                SagaConsumeContextFactory<SettlementDbContext, SettlementState>, SettlementSagaRepositoryContextFactory>();
+        });
+        return configurator;
+    }
+}

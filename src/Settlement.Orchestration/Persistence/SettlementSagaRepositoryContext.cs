@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+using Settlement.Orchestration.Saga;
+
+namespace Settlement.Orchestration.Persistence;
+
+/// <summary>
+/// What the saga pipe does with settlement records while one message is consumed. Everything runs on one
+/// <see cref="SettlementDbContext"/> inside the transaction that <see cref="SettlementSagaRepositoryContextFactory"/>
+/// opened for this message, so nothing is visible to others before that transaction commits.
+/// </summary>
+/// <remarks>
+/// Before a trade's row is read it takes a transaction-scoped advisory lock on the trade id: that lock exists even
+/// when the row does not yet, so two initiating messages for one trade run one after the other, and the second one
+/// finds the row the first one inserted. The row itself is then read with <c>FOR UPDATE</c>, which also keeps out
+/// writers that do not take the advisory lock; the version check on update catches any writer that takes neither.
+/// </remarks>
+sealed class SettlementSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<SettlementState, TMessage>
+    where TMessage : class
+{
+    // The two-key advisory lock space; keys made of two ints never collide with single bigint keys (the schema migrator's).
+    const int TradeLockClass = 0x5E77;
+
+    readonly SettlementDbContext _db;
+    readonly ConsumeContext<TMessage> _consumeContext;
+    readonly ISagaConsumeContextFactory<SettlementDbContext, SettlementState> _factory;
+
+    public SettlementSagaRepositoryContext(SettlementDbContext db, ConsumeContext<TMessage> consumeContext,
+        ISagaConsumeContextFactory<SettlementDbContext, SettlementState> factory)
+        : base(consumeContext)
+    {
+        _db = db;
+        _consumeContext = consumeContext;
+        _factory = factory;
+    }
+
+    /// <summary>A new instance, written by <see cref="Save"/> once the state machine has run.</summary>
+    public Task<SagaConsumeContext<SettlementState, TMessage>> Add(SettlementState instance) =>
+        CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Add);
+
+    /// <summary>Writes the instance before the state machine runs (InsertOnInitial); null when the trade has a row already.</summary>
+    public async Task<SagaConsumeContext<SettlementState, TMessage>?> Insert(SettlementState instance)
+    {
+        await LockTradeAsync(instance.CorrelationId);
+        if (await _db.Settlements.AnyAsync(x => x.CorrelationId == instance.CorrelationId, CancellationToken))
+            return null; // MassTransit then calls Load.
+
+        _db.Settlements.Add(instance);
+        await _db.SaveChangesAsync(CancellationToken);
+        return await CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Insert);
+    }
+
+    /// <summary>The trade's row, locked until this message's transaction ends; null when there is none.</summary>
+    public async Task<SagaConsumeContext<SettlementState, TMessage>?> Load(Guid correlationId)
+    {
+        await LockTradeAsync(correlationId);
+        var rows = await _db.Settlements
+            .FromSql($"SELECT * FROM settlement.settlements WHERE trade_id = {correlationId} FOR UPDATE")
+            .ToListAsync(CancellationToken);
+
+        var instance = rows.SingleOrDefault();
+        return instance is null
+            ? null
+            : await CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Load);
+    }
+
+    public Task Save(SagaConsumeContext<SettlementState> context)
+    {
+        _db.Settlements.Add(context.Saga);
+        return _db.SaveChangesAsync(CancellationToken);
+    }
+
+    public Task Update(SagaConsumeContext<SettlementState> context) => _db.SaveChangesAsync(CancellationToken);
+
+    /// <summary>Called only for a saga marked completed (SetCompletedWhenFinalized), which settlement records never are.</summary>
+    public Task Delete(SagaConsumeContext<SettlementState> context)
+    {
+        _db.Settlements.Remove(context.Saga);
+        return _db.SaveChangesAsync(CancellationToken);
+    }
+
+    /// <summary>An added instance that completed at once: it was never written, so there is nothing to remove.</summary>
+    public Task Discard(SagaConsumeContext<SettlementState> context) => Task.CompletedTask;
+
+    public Task Undo(SagaConsumeContext<SettlementState> context)
+    {
+        _db.Entry(context.Saga).State = EntityState.Unchanged;
+        return Task.CompletedTask;
+    }
+
+    public Task<SagaConsumeContext<SettlementState, T>> CreateSagaConsumeContext<T>(
+        ConsumeContext<T> context, SettlementState instance, SagaConsumeContextMode mode)
+        where T : class =>
+        _factory.CreateSagaConsumeContext(_db, context, instance, mode);
+
+    Task LockTradeAsync(Guid tradeId) =>
+        _db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({TradeLockClass}, {LockKey(tradeId)})", CancellationToken);
+
+    /// <summary>All 16 bytes of the id folded into the int the lock takes: the same in every process (unlike GetHashCode).</summary>
+    static int LockKey(Guid tradeId)
+    {
+        Span<int> words = stackalloc int[4];
+        tradeId.TryWriteBytes(MemoryMarshal.AsBytes(words));
+        return words[0] ^ words[1] ^ words[2] ^ words[3];
+    }
+}
