@@ -41,6 +41,7 @@ public sealed class SagaHarness : IAsyncDisposable
             })
             .AddMassTransitTestHarness(x =>
             {
+                x.DisableUsageTelemetry();
                 x.AddSettlementSaga();
                 x.AddConsumer<ScriptedWallet, ScriptedWalletDefinition>();
             });

@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Settlement.Orchestration;
+using Settlement.Orchestration.Configuration;
+using Settlement.Orchestration.Persistence;
+using Settlement.Wallet;
+
+namespace Settlement.Host.Composition;
+
+/// <summary>The whole service's registration, shared by the host and the integration tests.</summary>
+public static class SettlementServices
+{
+    /// <summary>The connection string <c>ConnectionStrings:Settlement</c>: one database, schemas <c>wallet</c> and <c>settlement</c>.</summary>
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(WalletRegistration.SharedConnectionStringName) is { Length: > 0 } connectionString
+            ? connectionString
+            : throw new OptionsValidationException("ConnectionStrings:Settlement", typeof(string),
+                ["ConnectionStrings:Settlement is missing: set it to the PostgreSQL connection string"]);
+
+    public static IServiceCollection AddSettlementService(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = ConnectionString(configuration);
+
+        services.AddOptions<SettlementOptions>().Bind(configuration.GetSection(SettlementOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
+        services.AddWallet(configuration);
+
+        services.AddHostedService<SchemaMigrationService>();
+        services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.AddSettlementSaga().PostgresRepository(connectionString);
+            x.AddWalletConsumers();
+
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.Uri);
+                cfg.ConfigureJsonSerializerOptions(json =>
+                {
+                    json.Converters.Add(new JsonStringEnumConverter());
+                    return json;
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return services;
+    }
+}
