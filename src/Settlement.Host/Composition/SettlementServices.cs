@@ -28,6 +28,13 @@ public static class SettlementServices
         services.AddWallet(configuration);
 
         services.AddHostedService<SchemaMigrationService>();
+        services.Configure<MassTransitHostOptions>(host =>
+        {
+            // Start-up fails loudly when the broker is unreachable, and in-flight messages get time to finish on stop.
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(60);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
@@ -37,9 +44,11 @@ public static class SettlementServices
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.Uri);
+                // MassTransit's JSON options are process-wide and read-only once used: add the converter once.
                 cfg.ConfigureJsonSerializerOptions(json =>
                 {
-                    json.Converters.Add(new JsonStringEnumConverter());
+                    if (!json.Converters.OfType<JsonStringEnumConverter>().Any())
+                        json.Converters.Add(new JsonStringEnumConverter());
                     return json;
                 });
                 cfg.ConfigureEndpoints(context);

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Settlement.Contracts;
+using Settlement.Orchestration;
+using Settlement.Orchestration.Saga;
+using Settlement.Testing;
+
+namespace Settlement.IntegrationTests.Settlement;
+
+public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<ServersFixture>
+{
+    [Fact]
+    public async Task A_process_that_died_between_committing_a_step_and_sending_the_next_command_leaves_no_trade_stuck_and_nothing_applied_twice()
+    {
+        var market = new Market();
+        var (buyer, seller) = (Guid.NewGuid(), Guid.NewGuid());
+        var trade = market.Trade(buyer, seller);
+
+        // What the dead process left behind: the buyer debit applied by the wallet, the saga's step committed
+        // (BuyerDebited, waiting for the buyer credit it never sent), and the wallet's answer still unacknowledged
+        // in the settlement queue, so the broker delivers it again to the next process.
+        await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
+        {
+            await s.DepositAsync(buyer, market.Quote, 30_000m);
+            await s.DepositAsync(seller, market.Base, 2m);
+            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit, s.FeeWallet);
+            var applied = await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
+            Assert.True(applied.IsApplied);
+
+            var factory = s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>();
+            await using var db = await factory.CreateDbContextAsync();
+            var record = Record(trade, s.FeeWallet);
+            record.CurrentState = "BuyerDebited";
+            record.CompletedLegs = [nameof(SettlementLeg.BuyerDebit)];
+            record.PendingLeg = nameof(SettlementLeg.BuyerCredit);
+            db.Add(record);
+            await db.SaveChangesAsync();
+        });
+
+        await service.SendAsync("settlement", new BalanceDebited
+        {
+            OperationId = OperationIds.For(trade.TradeId, SettlementLeg.BuyerDebit), TradeId = trade.TradeId,
+            UserId = buyer, Currency = market.Quote, Amount = 25_012.5m,
+        });
+        var outcome = await service.WaitForOutcomeAsync(trade.TradeId);
+
+        Assert.Equal("Settled", outcome.CurrentState);
+        Assert.Equal(4_987.5m, await service.BalanceAsync(buyer, market.Quote));
+        Assert.Equal(0.5m, await service.BalanceAsync(buyer, market.Base));
+        Assert.Equal(1.5m, await service.BalanceAsync(seller, market.Base));
+        Assert.Equal(24_975m, await service.BalanceAsync(seller, market.Quote));
+        Assert.Equal(5, (await service.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
+    }
+
+    static SettlementState Record(TradeExecuted trade, Guid feeWallet)
+    {
+        TradeValidation.TryParseSymbol(trade.Symbol, out var baseCurrency, out var quoteCurrency);
+        _ = feeWallet;
+        return new SettlementState
+        {
+            CorrelationId = trade.TradeId, Symbol = trade.Symbol, BaseCurrency = baseCurrency, QuoteCurrency = quoteCurrency,
+            BuyerUserId = trade.BuyerUserId, SellerUserId = trade.SellerUserId, Price = trade.Price, Quantity = trade.Quantity,
+            BuyerFee = trade.BuyerFee, SellerFee = trade.SellerFee, ExecutedAt = trade.ExecutedAt, CurrentState = "Accepted",
+        };
+    }
+}

@@ -1,0 +1,121 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Settlement.Contracts;
+using Settlement.Host.Composition;
+using Settlement.IntegrationTests.Wallet;
+using Settlement.Orchestration.Persistence;
+using Settlement.Orchestration.Saga;
+using Settlement.Testing;
+using Settlement.Wallet.Ledger;
+
+namespace Settlement.IntegrationTests.Settlement;
+
+/// <summary>
+/// The whole service as production composes it (<see cref="SettlementServices.AddSettlementService"/>), on the fixture's
+/// RabbitMQ and PostgreSQL, in a RabbitMQ virtual host of its own and with a fee wallet of its own.
+/// Retries are fast (20 ms, 40 ms, 80 ms) so failure paths finish quickly.
+/// </summary>
+sealed class SettlementService : IAsyncDisposable
+{
+    static readonly string[] FinalStates = ["Settled", "RolledBack", "CompensationFailed", "Rejected", "Suspended"];
+
+    readonly IHost _host;
+    readonly RabbitMqManagement _management;
+
+    SettlementService(IHost host, RabbitMqManagement management, string virtualHost, Guid feeWallet, string connectionString)
+    {
+        _host = host;
+        _management = management;
+        VirtualHost = virtualHost;
+        FeeWallet = feeWallet;
+        ConnectionString = connectionString;
+    }
+
+    public string VirtualHost { get; }
+    public Guid FeeWallet { get; }
+    public string ConnectionString { get; }
+    public IServiceProvider Services => _host.Services;
+    public WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
+    public SettlementRecords Records => Services.GetRequiredService<SettlementRecords>();
+
+    public static async Task<SettlementService> StartAsync(TestServers servers, Func<SettlementService, Task>? beforeStart = null)
+    {
+        var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
+        var virtualHost = $"settlement-test-{Guid.NewGuid():N}";
+        await management.CreateVirtualHostAsync(virtualHost);
+        var feeWallet = Guid.NewGuid();
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Settlement"] = servers.PostgresConnectionString,
+            ["RabbitMq:Uri"] = new Uri(servers.RabbitMqUri, virtualHost).ToString(),
+            ["Settlement:FeeWalletUserId"] = feeWallet.ToString(),
+            ["Settlement:InitialRetryInterval"] = "00:00:00.020",
+            ["Settlement:ConcurrentMessageLimit"] = "16",
+            ["Wallet:InitialRetryInterval"] = "00:00:00.020",
+        });
+        builder.Services.AddSettlementService(builder.Configuration);
+
+        var service = new SettlementService(builder.Build(), management, virtualHost, feeWallet, servers.PostgresConnectionString);
+        if (beforeStart is not null)
+            await beforeStart(service);
+        await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        return service;
+    }
+
+    public Task PublishAsync(TradeExecuted trade) => Services.GetRequiredService<IBus>().Publish(trade);
+
+    public async Task SendAsync<T>(string queue, T message)
+        where T : class
+    {
+        var endpoint = await Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{queue}"));
+        await endpoint.Send(message);
+    }
+
+    public Task DepositAsync(Guid userId, string currency, decimal amount) =>
+        Ledger.DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = userId, Currency = currency, Amount = amount });
+
+    public async Task<decimal> BalanceAsync(Guid userId, string currency) =>
+        (await Ledger.GetBalanceAsync(userId, currency))?.Available ?? 0m;
+
+    /// <summary>Waits until the trade's record reaches a state it stays in without new input, and returns it.</summary>
+    public async Task<SettlementState> WaitForOutcomeAsync(Guid tradeId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        SettlementState? record = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            record = await Records.FindAsync(tradeId);
+            if (record is not null && FinalStates.Contains(record.CurrentState))
+                return record;
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"trade {tradeId} did not finish; it is {record?.CurrentState ?? "not recorded"}");
+    }
+
+    /// <summary>Sum of all balances in a currency and the lowest one: what conservation checks look at.</summary>
+    public async Task<(decimal Sum, decimal Lowest)> BooksAsync(string currency)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(sum(available), 0), coalesce(min(available), 0) FROM wallet.accounts WHERE currency = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = currency });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetDecimal(0), reader.GetDecimal(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        _host.Dispose();
+        await _management.DeleteVirtualHostAsync(VirtualHost);
+        _management.Dispose();
+    }
+}
