@@ -39,8 +39,11 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
 
         await service.SendAsync("settlement", new BalanceDebited
         {
-            OperationId = OperationIds.For(trade.TradeId, SettlementLeg.BuyerDebit), TradeId = trade.TradeId,
-            UserId = buyer, Currency = market.Quote, Amount = 25_012.5m,
+            OperationId = OperationIds.For(trade.TradeId, SettlementLeg.BuyerDebit),
+            TradeId = trade.TradeId,
+            UserId = buyer,
+            Currency = market.Quote,
+            Amount = 25_012.5m,
         });
         var outcome = await service.WaitForOutcomeAsync(trade.TradeId);
 
@@ -58,9 +61,18 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         _ = feeWallet;
         return new SettlementState
         {
-            CorrelationId = trade.TradeId, Symbol = trade.Symbol, BaseCurrency = baseCurrency, QuoteCurrency = quoteCurrency,
-            BuyerUserId = trade.BuyerUserId, SellerUserId = trade.SellerUserId, Price = trade.Price, Quantity = trade.Quantity,
-            BuyerFee = trade.BuyerFee, SellerFee = trade.SellerFee, ExecutedAt = trade.ExecutedAt, CurrentState = "Accepted",
+            CorrelationId = trade.TradeId,
+            Symbol = trade.Symbol,
+            BaseCurrency = baseCurrency,
+            QuoteCurrency = quoteCurrency,
+            BuyerUserId = trade.BuyerUserId,
+            SellerUserId = trade.SellerUserId,
+            Price = trade.Price,
+            Quantity = trade.Quantity,
+            BuyerFee = trade.BuyerFee,
+            SellerFee = trade.SellerFee,
+            ExecutedAt = trade.ExecutedAt,
+            CurrentState = "Accepted",
         };
     }
 }

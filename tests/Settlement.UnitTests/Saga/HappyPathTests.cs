@@ -38,7 +38,10 @@ public class HappyPathTests
         await using var h = await SagaHarness.StartAsync();
         var trade = Trades.BtcUsdt() with
         {
-            Price = 0.000000001m, Quantity = 123.000000001m, BuyerFee = 0.000000000000000001m, SellerFee = 0m,
+            Price = 0.000000001m,
+            Quantity = 123.000000001m,
+            BuyerFee = 0.000000000000000001m,
+            SellerFee = 0m,
         };
 
         await h.Publish(trade);

@@ -43,22 +43,32 @@ public sealed class ScriptedWallet(WalletScript script) :
     public Task Consume(ConsumeContext<DebitBalance> context) => Answer(context, context.Message.OperationId, context.Message.TradeId,
         retries => new BalanceDebited
         {
-            OperationId = context.Message.OperationId, TradeId = context.Message.TradeId, UserId = context.Message.UserId,
-            Currency = context.Message.Currency, Amount = context.Message.Amount, RetryAttempts = retries,
+            OperationId = context.Message.OperationId,
+            TradeId = context.Message.TradeId,
+            UserId = context.Message.UserId,
+            Currency = context.Message.Currency,
+            Amount = context.Message.Amount,
+            RetryAttempts = retries,
         });
 
     public Task Consume(ConsumeContext<CreditBalance> context) => Answer(context, context.Message.OperationId, context.Message.TradeId,
         retries => new BalanceCredited
         {
-            OperationId = context.Message.OperationId, TradeId = context.Message.TradeId, UserId = context.Message.UserId,
-            Currency = context.Message.Currency, Amount = context.Message.Amount, RetryAttempts = retries,
+            OperationId = context.Message.OperationId,
+            TradeId = context.Message.TradeId,
+            UserId = context.Message.UserId,
+            Currency = context.Message.Currency,
+            Amount = context.Message.Amount,
+            RetryAttempts = retries,
         });
 
     public Task Consume(ConsumeContext<ReverseOperation> context) => Answer(context, context.Message.OperationId, context.Message.TradeId,
         retries => new OperationReversed
         {
-            OperationId = context.Message.OperationId, OriginalOperationId = context.Message.OriginalOperationId,
-            TradeId = context.Message.TradeId, RetryAttempts = retries,
+            OperationId = context.Message.OperationId,
+            OriginalOperationId = context.Message.OriginalOperationId,
+            TradeId = context.Message.TradeId,
+            RetryAttempts = retries,
         });
 
     async Task Answer<T>(ConsumeContext<T> context, Guid operationId, Guid tradeId, Func<int, object> success)
@@ -74,7 +84,11 @@ public sealed class ScriptedWallet(WalletScript script) :
         {
             await context.RespondAsync(new WalletOperationRejected
             {
-                OperationId = operationId, TradeId = tradeId, Code = code, Message = $"scripted {code}", RetryAttempts = context.GetRetryAttempt(),
+                OperationId = operationId,
+                TradeId = tradeId,
+                Code = code,
+                Message = $"scripted {code}",
+                RetryAttempts = context.GetRetryAttempt(),
             });
             return;
         }
