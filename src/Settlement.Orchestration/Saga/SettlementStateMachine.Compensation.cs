@@ -37,7 +37,12 @@ public sealed partial class SettlementStateMachine
         if (context.Message.OperationId == OperationIds.ReversalOf(saga.CorrelationId, leg))
         {
             saga.SettlementRetryCount += context.Message.RetryAttempts;
-            saga.ReversedLegs.Add(leg.ToString());
+
+            // After an abort the pending leg is reversed too; a non-zero answer means it was applied after all.
+            if (context.Message.Amount != 0 && !saga.CompletedLegs.Contains(leg.ToString()))
+                saga.CompletedLegs.Add(leg.ToString());
+            if (saga.CompletedLegs.Contains(leg.ToString()))
+                saga.ReversedLegs.Add(leg.ToString());
             _logger.LogWarning("Trade {TradeId}: {Step} reversed ({Amount} posted back)", saga.CorrelationId, leg, context.Message.Amount);
             await Compensate(context);
         }
@@ -64,6 +69,22 @@ public sealed partial class SettlementStateMachine
             saga.CorrelationId, rejection.OperationId, leg, OperationIds.For(saga.CorrelationId, leg), rejection.Code, rejection.Message,
             saga.BuyerUserId, saga.SellerUserId, saga.Symbol, saga.CompletedLegs, saga.ReversedLegs);
         await Fail(context, CompensationFailed);
+    }
+
+    /// <summary>
+    /// An operator gives up on a suspended trade. Its pending command may still sit in the dead-letter queue, so that leg is
+    /// reversed first: the wallet then refuses the command if it is ever replayed. Then the applied legs, last first.
+    /// </summary>
+    async Task Abort(BehaviorContext<SettlementState, AbortSettlement> context)
+    {
+        var saga = context.Saga;
+        var leg = Pending(saga)!.Value;
+        saga.FailureReason = $"Aborted by an operator: {context.Message.Reason} (was: {saga.FailureReason})";
+        saga.SuspendedFrom = null;
+        _logger.LogWarning("Trade {TradeId} aborted by an operator while waiting for {Step}: {Reason}", saga.CorrelationId, leg, context.Message.Reason);
+
+        await SendToWallet(context, ReversalOf(saga, leg));
+        await context.TransitionToState(Compensating);
     }
 
     async Task Fail(BehaviorContext<SettlementState> context, State final)

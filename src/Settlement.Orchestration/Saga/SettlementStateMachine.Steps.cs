@@ -144,6 +144,22 @@ public sealed partial class SettlementStateMachine
         await context.Raise(context.Event, context.Message);
     }
 
+    /// <summary>The sweeper found the trade waiting past the step timeout: send the awaited command again.</summary>
+    async Task ResendPendingCommand(BehaviorContext<SettlementState> context)
+    {
+        var saga = context.Saga;
+        if (Pending(saga) is not { } leg)
+            return;
+
+        var compensating = saga.CurrentState == Compensating.Name;
+        _logger.LogWarning("Trade {TradeId} waited past the step timeout in {State}: sending {Command} of {Step} again",
+            saga.CorrelationId, saga.CurrentState, compensating ? "the reversal" : "the command", leg);
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+        await SendToWallet(context, compensating
+            ? ReversalOf(saga, leg)
+            : SettlementPlan.Leg(saga, leg, _options.FeeWalletUserId).ToCommand(saga.CorrelationId));
+    }
+
     async Task SettleWithoutFee(BehaviorContext<SettlementState> context, string reason)
     {
         var saga = context.Saga;

@@ -33,6 +33,8 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
         Event(() => DebitFaulted, e => AnswerFor(e, context => context.Message.Message.TradeId));
         Event(() => CreditFaulted, e => AnswerFor(e, context => context.Message.Message.TradeId));
         Event(() => ReversalFaulted, e => AnswerFor(e, context => context.Message.Message.TradeId));
+        Event(() => AbortRequested, e => AnswerFor(e, context => context.Message.TradeId));
+        Event(() => ResendRequested, e => AnswerFor(e, context => context.Message.TradeId));
 
         Initially(
             When(TradeExecuted)
@@ -47,7 +49,8 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
             When(LegCredited).ThenAsync(context => OnLegApplied(context, context.Message.OperationId, context.Message.RetryAttempts)),
             When(OperationRejected).ThenAsync(OnLegRejected),
             When(DebitFaulted).ThenAsync(context => OnCommandFaulted(context, context.Message.Message.OperationId, context.Message)),
-            When(CreditFaulted).ThenAsync(context => OnCommandFaulted(context, context.Message.Message.OperationId, context.Message)));
+            When(CreditFaulted).ThenAsync(context => OnCommandFaulted(context, context.Message.Message.OperationId, context.Message)),
+            When(ResendRequested).ThenAsync(ResendPendingCommand));
 
         // A fee credit replayed from the dead-letter queue after the trade settled without it.
         During(Settled,
@@ -58,7 +61,8 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
         During(Compensating,
             When(LegReversed).ThenAsync(OnLegReversed),
             When(OperationRejected).ThenAsync(OnReversalRejected),
-            When(ReversalFaulted).ThenAsync(context => OnCommandFaulted(context, context.Message.Message.OperationId, context.Message)));
+            When(ReversalFaulted).ThenAsync(context => OnCommandFaulted(context, context.Message.Message.OperationId, context.Message)),
+            When(ResendRequested).ThenAsync(ResendPendingCommand));
 
         // Waiting for an operator: the awaited answer (after a dead letter is replayed) resumes where the trade stopped.
         During(Suspended,
@@ -68,7 +72,8 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
             When(OperationRejected, context => IsAwaited(context.Saga, context.Message.OperationId)).ThenAsync(Resume),
             When(DebitFaulted, context => IsAwaited(context.Saga, context.Message.Message.OperationId)).ThenAsync(Resume),
             When(CreditFaulted, context => IsAwaited(context.Saga, context.Message.Message.OperationId)).ThenAsync(Resume),
-            When(ReversalFaulted, context => IsAwaited(context.Saga, context.Message.Message.OperationId)).ThenAsync(Resume));
+            When(ReversalFaulted, context => IsAwaited(context.Saga, context.Message.Message.OperationId)).ThenAsync(Resume),
+            When(AbortRequested, context => context.Saga.SuspendedFrom != Compensating.Name).ThenAsync(Abort));
 
         DuringAny(
             When(TradeExecuted).Then(context => _logger.LogWarning(
@@ -105,6 +110,8 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
     public Event<Fault<DebitBalance>> DebitFaulted { get; private set; } = null!;
     public Event<Fault<CreditBalance>> CreditFaulted { get; private set; } = null!;
     public Event<Fault<ReverseOperation>> ReversalFaulted { get; private set; } = null!;
+    public Event<AbortSettlement> AbortRequested { get; private set; } = null!;
+    public Event<ResendSettlementStep> ResendRequested { get; private set; } = null!;
 
     /// <summary>Wallet answers belong to an existing trade; one that matches none is dropped.</summary>
     static void AnswerFor<T>(IEventCorrelationConfigurator<SettlementState, T> e, Func<ConsumeContext<T>, Guid> tradeId)
