@@ -1,0 +1,19 @@
+namespace Settlement.Host.Api;
+
+/// <summary>The admin and integration routes under <c>/api</c>, all behind the API key. Each concern maps its own routes.</summary>
+public static class AdminApi
+{
+    public static IServiceCollection AddAdminApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    public static WebApplication MapAdminApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        _ = api; // routes are added here, one line per concern: api.MapSettlementRoutes(); …
+        return app;
+    }
+}
