@@ -89,6 +89,10 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
         });
     }
 
+    /// <summary>States in which the trade waits for a wallet answer to a command it sent: what the sweeper watches.</summary>
+    public static readonly string[] WaitingStates =
+        ["Accepted", "BuyerDebited", "BuyerCredited", "SellerDebited", "SellerCredited", "Compensating"];
+
     public State Accepted { get; private set; } = null!;
     public State BuyerDebited { get; private set; } = null!;
     public State BuyerCredited { get; private set; } = null!;
