@@ -41,7 +41,8 @@ sealed class SettlementService : IAsyncDisposable
     public WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
     public SettlementRecords Records => Services.GetRequiredService<SettlementRecords>();
 
-    public static async Task<SettlementService> StartAsync(TestServers servers, Func<SettlementService, Task>? beforeStart = null)
+    public static async Task<SettlementService> StartAsync(
+        TestServers servers, Func<SettlementService, Task>? beforeStart = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
         var virtualHost = $"settlement-test-{Guid.NewGuid():N}";
@@ -58,6 +59,8 @@ sealed class SettlementService : IAsyncDisposable
             ["Settlement:ConcurrentMessageLimit"] = "16",
             ["Wallet:InitialRetryInterval"] = "00:00:00.020",
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSettlementService(builder.Configuration);
 
         var service = new SettlementService(builder.Build(), management, virtualHost, feeWallet, servers.PostgresConnectionString);
