@@ -10,7 +10,8 @@
 #                                                  a node of its own (user guest/guest) with the management and shovel plugins
 #   deploy/servers.sh stop-rabbitmq DIR            clean stop; the data stays for the next start
 #   deploy/servers.sh status [DIR...]              whether the binaries are there, and what runs in each DIR
-#   deploy/servers.sh reap ROOT                    stop the servers of ROOT/<pid>/... whose process <pid> is gone, delete them
+#   deploy/servers.sh remove DIR                   kill the servers in DIR and up to two levels below it, delete DIR
+#   deploy/servers.sh reap ROOT                    remove ROOT/<pid> for every <pid> whose process is gone
 #
 # Starting is idempotent (a server that already runs in DIR is left alone), and so is stopping. As root the servers run as
 # the postgres and rabbitmq users (PostgreSQL refuses to run as root), so DIR must be reachable by them.
@@ -206,16 +207,31 @@ cmd_status() {
   return "$missing"
 }
 
+# Stops every server in DIR or up to two levels below it at once (their data is about to go), then deletes DIR.
+cmd_remove() {
+  [[ $# -eq 1 ]] || die "usage: remove DIR"
+  local dir pid
+  [[ -d $1 ]] || return 0
+  for dir in "$1" "$1"/* "$1"/*/*; do
+    if pg_running "$dir"; then
+      as_user postgres "$(pg_bin)/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null
+    elif pid_alive "$dir/pid" && [[ -f $dir/rabbitmq.conf ]]; then
+      pid=$(head -n 1 "$dir/pid")
+      kill -KILL "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
+  done
+  rm -rf "$1"
+}
+
 cmd_reap() {
   [[ $# -eq 1 ]] || die "usage: reap ROOT"
-  local run pid dir
+  local run pid
   for run in "$1"/*/; do
     pid=$(basename "$run")
     [[ $pid =~ ^[0-9]+$ && ! -d /proc/$pid ]] || continue
-    say "cleaning up after process $pid, which is gone: $run"
-    for dir in "$run"*/postgres; do cmd_stop_postgres "$dir" || say "could not stop PostgreSQL in $dir"; done
-    for dir in "$run"*/rabbitmq; do cmd_stop_rabbitmq "$dir" || say "could not stop RabbitMQ in $dir"; done
-    rm -rf "$run"
+    say "removing the servers of process $pid, which is gone: $run"
+    cmd_remove "${run%/}"
   done
 }
 
@@ -228,6 +244,7 @@ case $verb in
   start-rabbitmq) cmd_start_rabbitmq "$@" ;;
   stop-rabbitmq) cmd_stop_rabbitmq "$@" ;;
   status) cmd_status "$@" ;;
+  remove) cmd_remove "$@" ;;
   reap) cmd_reap "$@" ;;
   *) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2 ;;
 esac
