@@ -208,20 +208,21 @@ cmd_status() {
 }
 
 # Stops every server in DIR or up to two levels below it at once (their data is about to go), then deletes DIR.
+# Safe to run twice at once on the same DIR: a test process's own clean-up can overlap with the next run's reap.
 cmd_remove() {
   [[ $# -eq 1 ]] || die "usage: remove DIR"
   local dir pid
   [[ -d $1 ]] || return 0
   for dir in "$1" "$1"/* "$1"/*/*; do
     if pg_running "$dir"; then
-      as_user postgres "$(pg_bin)/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null
-    elif pid_alive "$dir/pid" && [[ -f $dir/rabbitmq.conf ]]; then
-      pid=$(head -n 1 "$dir/pid")
-      kill -KILL "$pid"
+      as_user postgres "$(pg_bin)/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    elif [[ -f $dir/rabbitmq.conf ]] && pid_alive "$dir/pid"; then
+      pid=$(head -n 1 "$dir/pid" 2>/dev/null) || continue
+      kill -KILL "$pid" 2>/dev/null || true
       while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
     fi
   done
-  rm -rf "$1"
+  rm -rf "$1" 2>/dev/null || rm -rf "$1"
 }
 
 cmd_reap() {
