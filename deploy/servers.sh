@@ -96,7 +96,7 @@ cmd_start_postgres() {
     as_user postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; die "initdb failed in $dir/data"; }
     printf '%s\n' "listen_addresses = '127.0.0.1'" "unix_socket_directories = '$dir'" \
-      'max_connections = 300' 'fsync = on' >>"$dir/data/postgresql.conf"
+      'max_connections = 1000' 'fsync = on' >>"$dir/data/postgresql.conf"
   fi
   if pg_running "$dir"; then
     say "PostgreSQL already runs in $dir"

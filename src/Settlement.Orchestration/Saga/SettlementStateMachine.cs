@@ -38,7 +38,7 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
 
         Initially(
             When(TradeExecuted)
-                .Then(context => RecordTrade(context.Saga, context.Message))
+                .Then(context => RecordTrade(context.Saga, context.Message, _options.FeeWalletUserId))
                 .IfElse(context => TradeValidation.Problem(context.Message) is null,
                     valid => valid.ThenAsync(context => SendNextLeg(context, completed: null)),
                     invalid => invalid.ThenAsync(RejectInvalidTrade)));

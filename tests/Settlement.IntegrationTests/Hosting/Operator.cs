@@ -27,12 +27,12 @@ sealed class Operator : IAsyncDisposable
     public WalletLedger Ledger => _provider.GetRequiredService<WalletLedger>();
     public SettlementRecords Records => _provider.GetRequiredService<SettlementRecords>();
 
-    public static async Task<Operator> StartAsync(TestServers servers, string virtualHost)
+    public static async Task<Operator> StartAsync(TestServers servers, string connectionString, string virtualHost)
     {
         var provider = new ServiceCollection()
             .AddLogging()
-            .AddWallet(o => o.ConnectionString = servers.PostgresConnectionString)
-            .AddSettlementDatabase(servers.PostgresConnectionString)
+            .AddWallet(o => o.ConnectionString = connectionString)
+            .AddSettlementDatabase(connectionString)
             .AddMassTransit(x =>
             {
                 x.DisableUsageTelemetry();
@@ -40,7 +40,7 @@ sealed class Operator : IAsyncDisposable
             })
             .BuildServiceProvider(validateScopes: true);
         await provider.GetRequiredService<IBusControl>().StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        return new Operator(provider, servers.PostgresConnectionString);
+        return new Operator(provider, connectionString);
     }
 
     public Task PublishAsync(TradeExecuted trade) => _provider.GetRequiredService<IBus>().Publish(trade);

@@ -18,9 +18,10 @@ public class TwoHostProcessesTests(ServersFixture fixture, ITestOutputHelper out
         try
         {
             var feeWallet = Guid.NewGuid();
+            var connectionString = await fixture.Servers.CreateDatabaseAsync();
             var environment = new Dictionary<string, string>
             {
-                ["ConnectionStrings__Settlement"] = fixture.Servers.PostgresConnectionString,
+                ["ConnectionStrings__Settlement"] = connectionString,
                 ["RabbitMq__Uri"] = new Uri(fixture.Servers.RabbitMqUri, virtualHost).ToString(),
                 ["Api__Key"] = "two-hosts-test-key-0123456789",
                 ["Settlement__FeeWalletUserId"] = feeWallet.ToString(),
@@ -28,7 +29,7 @@ public class TwoHostProcessesTests(ServersFixture fixture, ITestOutputHelper out
             };
             await using var first = await HostProcess.StartAsync(environment);
             await using var second = await HostProcess.StartAsync(environment);
-            await using var matchingEngine = await Operator.StartAsync(fixture.Servers, virtualHost);
+            await using var matchingEngine = await Operator.StartAsync(fixture.Servers, connectionString, virtualHost);
 
             var started = DateTime.UtcNow;
             var market = new Market();

@@ -23,7 +23,7 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         {
             await s.DepositAsync(buyer, market.Quote, 30_000m);
             await s.DepositAsync(seller, market.Base, 2m);
-            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit, s.FeeWallet);
+            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit);
             var applied = await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
             Assert.True(applied.IsApplied);
 
@@ -68,7 +68,7 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         {
             await s.DepositAsync(buyer, market.Quote, 30_000m);
             await s.DepositAsync(seller, market.Base, 2m);
-            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit, s.FeeWallet);
+            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit);
             await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
 
             var factory = s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>();
@@ -94,7 +94,6 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
     static SettlementState Record(TradeExecuted trade, Guid feeWallet)
     {
         TradeValidation.TryParseSymbol(trade.Symbol, out var baseCurrency, out var quoteCurrency);
-        _ = feeWallet;
         return new SettlementState
         {
             CorrelationId = trade.TradeId,
@@ -109,6 +108,7 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
             SellerFee = trade.SellerFee,
             ExecutedAt = trade.ExecutedAt,
             CurrentState = "Accepted",
+            FeeWalletUserId = feeWallet,
         };
     }
 }
