@@ -9,6 +9,7 @@
 #   deploy/servers.sh start-rabbitmq DIR AMQP_PORT MGMT_PORT DIST_PORT
 #                                                  a node of its own (user guest/guest) with the management and shovel plugins
 #   deploy/servers.sh stop-rabbitmq DIR            clean stop; the data stays for the next start
+#   deploy/servers.sh create-database PORT NAME    create database NAME on the server at 127.0.0.1:PORT unless it exists
 #   deploy/servers.sh status [DIR...]              whether the binaries are there, and what runs in each DIR
 #   deploy/servers.sh remove DIR                   kill the servers in DIR and up to two levels below it, delete DIR
 #   deploy/servers.sh reap ROOT                    remove ROOT/<pid> for every <pid> whose process is gone
@@ -188,6 +189,16 @@ cmd_stop_rabbitmq() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+cmd_create_database() {
+  [[ $# -eq 2 ]] || die "usage: create-database PORT NAME"
+  local psql
+  psql="$(require_bin PostgreSQL pg_bin)/psql"
+  [[ $2 =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name '$2' must be lower-case letters, digits and _"
+  if [[ -z $("$psql" -h 127.0.0.1 -p "$1" -U postgres -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$2'") ]]; then
+    "$psql" -h 127.0.0.1 -p "$1" -U postgres -d postgres -qc "CREATE DATABASE $2" >&2
+  fi
+}
+
 # --- Everything else ---------------------------------------------------------------------------------------------------
 
 cmd_status() {
@@ -244,6 +255,7 @@ case $verb in
   stop-postgres) cmd_stop_postgres "$@" ;;
   start-rabbitmq) cmd_start_rabbitmq "$@" ;;
   stop-rabbitmq) cmd_stop_rabbitmq "$@" ;;
+  create-database) cmd_create_database "$@" ;;
   status) cmd_status "$@" ;;
   remove) cmd_remove "$@" ;;
   reap) cmd_reap "$@" ;;

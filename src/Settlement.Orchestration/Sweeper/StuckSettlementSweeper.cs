@@ -16,7 +16,7 @@ namespace Settlement.Orchestration.Sweeper;
 /// </summary>
 public sealed class StuckSettlementSweeper(
     SettlementRecords records,
-    ISendEndpointProvider sendEndpoints,
+    IBus bus,
     IOptions<SettlementOptions> options,
     ILogger<StuckSettlementSweeper> logger) : BackgroundService
 {
@@ -52,7 +52,7 @@ public sealed class StuckSettlementSweeper(
         if (stuck.Count == 0)
             return 0;
 
-        var saga = await sendEndpoints.GetSendEndpoint(new Uri($"queue:{settings.QueueName}"));
+        var saga = await bus.GetSendEndpoint(new Uri($"queue:{settings.QueueName}"));
         foreach (var tradeId in stuck)
             await saga.Send(new ResendSettlementStep { TradeId = tradeId }, cancellationToken);
 

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The first command: runs Settlement on this machine with its own PostgreSQL and RabbitMQ.
+#
+#   deploy/run.sh
+#
+# On a fresh Debian machine (as root) it installs postgresql and rabbitmq-server if they are missing, starts both as local
+# processes on loopback with their data under one folder (so the next run finds its data again), builds the service and
+# runs it in the foreground. Ctrl-C (or SIGTERM) stops the service gracefully, then both servers.
+#
+# Settings (environment variables, all optional):
+#   SETTLEMENT_HOME       folder for data, logs and the API key          (default: <repo>/.local)
+#   POSTGRES_PORT         PostgreSQL port                                 (default: 15432)
+#   RABBITMQ_PORT         AMQP port                                       (default: 5672)
+#   RABBITMQ_MGMT_PORT    management UI and HTTP API port                 (default: 15672)
+#   RABBITMQ_DIST_PORT    Erlang distribution port                        (default: 25672)
+#   API_PORT              admin API, /metrics and /health                 (default: 8080)
+#   Api__Key, Settlement__*, Wallet__*, Service__Roles ...                passed to the service as they are (docs/configuration.md)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+servers="$repo/deploy/servers.sh"
+home=${SETTLEMENT_HOME:-$repo/.local}
+pg_port=${POSTGRES_PORT:-15432}
+amqp_port=${RABBITMQ_PORT:-5672}
+mgmt_port=${RABBITMQ_MGMT_PORT:-15672}
+dist_port=${RABBITMQ_DIST_PORT:-25672}
+api_port=${API_PORT:-8080}
+
+say() { echo "run.sh: $*" >&2; }
+
+command -v dotnet >/dev/null || { say "the .NET 10 SDK is missing: install it first (https://dot.net)"; exit 1; }
+if [[ $(id -u) -eq 0 ]]; then "$servers" install; fi
+
+mkdir -p "$home"
+chmod 755 "$home"
+stop_servers() {
+  say "stopping PostgreSQL and RabbitMQ"
+  "$servers" stop-rabbitmq "$home/rabbitmq" || true
+  "$servers" stop-postgres "$home/postgres" || true
+}
+
+"$servers" start-postgres "$home/postgres" "$pg_port"
+trap stop_servers EXIT
+"$servers" start-rabbitmq "$home/rabbitmq" "$amqp_port" "$mgmt_port" "$dist_port"
+"$servers" create-database "$pg_port" settlement
+
+# The admin API key: generated on the first run and kept, unless one is given.
+if [[ -z ${Api__Key:-} ]]; then
+  [[ -s $home/api-key ]] || (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$home/api-key")
+  Api__Key=$(cat "$home/api-key")
+fi
+
+say "building the service"
+dotnet build "$repo/src/Settlement.Host" -c Release -o "$home/host" --nologo -v quiet -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 ||
+  { tail -n 40 "$home/build.log" >&2; say "build failed: see $home/build.log"; exit 1; }
+
+cat >&2 <<INFO
+
+  Settlement is starting (the schema is applied on start-up).
+    admin API       http://127.0.0.1:$api_port/api          header X-Api-Key: $Api__Key
+    metrics         http://127.0.0.1:$api_port/metrics
+    health          http://127.0.0.1:$api_port/health/ready
+    RabbitMQ UI     http://127.0.0.1:$mgmt_port/             guest / guest
+    PostgreSQL      Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=settlement
+    data and logs   $home
+  Ctrl-C stops the service, then both servers.
+
+INFO
+
+export ConnectionStrings__Settlement="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=settlement;Maximum Pool Size=100"
+export RabbitMq__Uri="amqp://guest:guest@127.0.0.1:$amqp_port/"
+export RabbitMq__ManagementUri="http://guest:guest@127.0.0.1:$mgmt_port/"
+export Urls="http://127.0.0.1:$api_port"
+export Api__Key MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Production}
+
+dotnet "$home/host/Settlement.Host.dll" &
+service=$!
+forward() { say "stopping the service"; kill -TERM "$service" 2>/dev/null || true; }
+trap forward INT TERM
+# wait returns early (128 + signal) when a trapped signal arrives: wait again for the service's own exit status.
+while :; do
+  wait "$service" && status=0 || status=$?
+  kill -0 "$service" 2>/dev/null || break
+done
+say "the service exited with $status"
+exit "$status"
