@@ -14,7 +14,7 @@ public static class AdminApi
     public static WebApplication MapAdminApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
-        _ = api; // routes are added here, one line per concern: api.MapSettlementRoutes(); …
+        api.MapSettlementRoutes();
         return app;
     }
 }
