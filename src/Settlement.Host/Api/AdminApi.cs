@@ -15,6 +15,7 @@ public static class AdminApi
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapSettlementRoutes();
+        api.MapWalletRoutes();
         return app;
     }
 }
