@@ -16,6 +16,7 @@ public static class AdminApi
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapSettlementRoutes();
         api.MapWalletRoutes();
+        api.MapTradeRoutes();
         return app;
     }
 }
