@@ -8,6 +8,7 @@ public static class AdminApi
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new ExactDecimalConverter()));
+        services.AddOrderCheckClient();
         return services;
     }
 
@@ -17,6 +18,7 @@ public static class AdminApi
         api.MapSettlementRoutes();
         api.MapWalletRoutes();
         api.MapTradeRoutes();
+        api.MapOrderCheckRoutes();
         return app;
     }
 }
