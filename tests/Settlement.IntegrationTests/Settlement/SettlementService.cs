@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Settlement.Contracts;
 using Settlement.Host.Composition;
-using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
@@ -15,27 +14,24 @@ namespace Settlement.IntegrationTests.Settlement;
 
 /// <summary>
 /// The whole service as production composes it (<see cref="SettlementServices.AddSettlementService"/>), on the fixture's
-/// RabbitMQ and PostgreSQL, in a RabbitMQ virtual host of its own and with a fee wallet of its own.
-/// Retries are fast (20 ms, 40 ms, 80 ms) so failure paths finish quickly.
+/// RabbitMQ and PostgreSQL, in a <see cref="ServiceSandbox"/> of its own.
 /// </summary>
 sealed class SettlementService : IAsyncDisposable
 {
     static readonly string[] FinalStates = ["Settled", "RolledBack", "CompensationFailed", "Rejected", "Suspended"];
 
     readonly IHost _host;
-    readonly RabbitMqManagement _management;
+    readonly ServiceSandbox _sandbox;
 
-    SettlementService(IHost host, RabbitMqManagement management, string virtualHost, Guid feeWallet, string connectionString)
+    SettlementService(IHost host, ServiceSandbox sandbox, string connectionString)
     {
         _host = host;
-        _management = management;
-        VirtualHost = virtualHost;
-        FeeWallet = feeWallet;
+        _sandbox = sandbox;
         ConnectionString = connectionString;
     }
 
-    public string VirtualHost { get; }
-    public Guid FeeWallet { get; }
+    public string VirtualHost => _sandbox.VirtualHost;
+    public Guid FeeWallet => _sandbox.FeeWallet;
     public string ConnectionString { get; }
     public IServiceProvider Services => _host.Services;
     public WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
@@ -43,24 +39,12 @@ sealed class SettlementService : IAsyncDisposable
 
     public static async Task<SettlementService> StartAsync(TestServers servers, Func<SettlementService, Task>? beforeStart = null)
     {
-        var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
-        var virtualHost = $"settlement-test-{Guid.NewGuid():N}";
-        await management.CreateVirtualHostAsync(virtualHost);
-        var feeWallet = Guid.NewGuid();
-
+        var sandbox = await ServiceSandbox.CreateAsync(servers);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Settlement"] = servers.PostgresConnectionString,
-            ["RabbitMq:Uri"] = new Uri(servers.RabbitMqUri, virtualHost).ToString(),
-            ["Settlement:FeeWalletUserId"] = feeWallet.ToString(),
-            ["Settlement:InitialRetryInterval"] = "00:00:00.020",
-            ["Settlement:ConcurrentMessageLimit"] = "16",
-            ["Wallet:InitialRetryInterval"] = "00:00:00.020",
-        });
+        builder.Configuration.AddInMemoryCollection(sandbox.Configuration);
         builder.Services.AddSettlementService(builder.Configuration);
 
-        var service = new SettlementService(builder.Build(), management, virtualHost, feeWallet, servers.PostgresConnectionString);
+        var service = new SettlementService(builder.Build(), sandbox, servers.PostgresConnectionString);
         if (beforeStart is not null)
             await beforeStart(service);
         await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
@@ -115,7 +99,6 @@ sealed class SettlementService : IAsyncDisposable
     {
         await _host.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         _host.Dispose();
-        await _management.DeleteVirtualHostAsync(VirtualHost);
-        _management.Dispose();
+        await _sandbox.DisposeAsync();
     }
 }
