@@ -33,7 +33,9 @@ public static class SettlementRoutes
     static async Task<IResult> ListAsync(
         [AsParameters] SettlementListParameters parameters, SettlementRecords records, SettlementStateMachine machine, CancellationToken cancellationToken)
     {
-        if (!parameters.TryGetQuery([.. machine.States.Select(s => s.Name)], DateTimeOffset.UtcNow, out var query, out var problem))
+        // Initial and Final are the state machine's own; no record rests in them.
+        string[] states = [.. machine.States.Where(s => s != machine.Initial && s != machine.Final).Select(s => s.Name)];
+        if (!parameters.TryGetQuery(states, DateTimeOffset.UtcNow, out var query, out var problem))
             return ApiProblems.BadRequest(problem!);
 
         var page = await records.ListAsync(query, cancellationToken);
