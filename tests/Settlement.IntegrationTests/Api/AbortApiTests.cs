@@ -31,7 +31,7 @@ public class AbortApiTests(ImpatientWalletApiFixture api) : IClassFixture<Impati
         // wallet_error and the trade waits in Suspended for an operator.
         await using (await AccountLock.HoldAsync(api.Servers.PostgresConnectionString, _seller, _market.Base))
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsJsonAsync("/api/trades", trade)).StatusCode);
+            await _client.PostTradeAsync(trade);
             var suspended = await _client.WaitForSettlementAsync(trade.TradeId, "Suspended");
             Assert.Equal("SETTLEMENT_FAILED", suspended.GetProperty("status").GetString());
             Assert.Equal(("SellerDebit", "BuyerCredited"), (suspended.GetProperty("pendingLeg").GetString(), suspended.GetProperty("suspendedFrom").GetString()));
@@ -56,7 +56,7 @@ public class AbortApiTests(ImpatientWalletApiFixture api) : IClassFixture<Impati
     {
         await FundAsync();
         var trade = _market.Trade(_buyer, _seller);
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsJsonAsync("/api/trades", trade)).StatusCode);
+        await _client.PostTradeAsync(trade);
         var settled = await _client.WaitForSettlementAsync(trade.TradeId, "Settled");
 
         var response = await _client.PostAsJsonAsync($"/api/settlements/{trade.TradeId}/abort", new { reason = "too late" });

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Settlement.Contracts;
 
 namespace Settlement.IntegrationTests.Api;
 
@@ -33,6 +34,10 @@ static class ApiCalls
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return await response.JsonAsync();
     }
+
+    /// <summary>Posts the trade to <c>POST /api/trades</c> and asserts it was accepted for settlement.</summary>
+    public static async Task PostTradeAsync(this HttpClient client, TradeExecuted trade) =>
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/trades", trade)).StatusCode);
 
     /// <summary>The user's available balance in <paramref name="currency"/> as the API reports it; 0 without an account.</summary>
     public static async Task<decimal> BalanceAsync(this HttpClient client, Guid userId, string currency)

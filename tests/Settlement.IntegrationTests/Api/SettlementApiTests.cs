@@ -54,7 +54,7 @@ public class SettlementApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         await _client.DepositAsync(seller, _market.Base, 2m);
         var trade = _market.Trade(buyer, seller);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsJsonAsync("/api/trades", trade)).StatusCode);
+        await _client.PostTradeAsync(trade);
         var settlement = await _client.WaitForSettlementAsync(trade.TradeId, "RolledBack");
 
         Assert.Equal("SETTLEMENT_FAILED", settlement.GetProperty("status").GetString());
@@ -121,7 +121,7 @@ public class SettlementApiTests(ApiFixture api) : IClassFixture<ApiFixture>
             await _client.DepositAsync(buyer, _market.Quote, 30_000m);
         await _client.DepositAsync(seller, _market.Base, 2m);
         var trade = _market.Trade(buyer, seller);
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsJsonAsync("/api/trades", trade)).StatusCode);
+        await _client.PostTradeAsync(trade);
         await _client.WaitForSettlementAsync(trade.TradeId, funded ? "Settled" : "RolledBack");
         return trade.TradeId;
     }

@@ -102,9 +102,9 @@ public class TradeApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     /// </summary>
     async Task AssertNeverPublishedAsync(JsonObject refused)
     {
-        var valid = TradeJson();
-        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostJsonAsync("/api/trades", valid.ToJsonString())).StatusCode);
-        await _client.WaitForSettlementAsync(valid["tradeId"]!.GetValue<Guid>(), "RolledBack");
+        var valid = _market.Trade(_buyer, _seller);
+        await _client.PostTradeAsync(valid);
+        await _client.WaitForSettlementAsync(valid.TradeId, "RolledBack");
 
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/settlements/{refused["tradeId"]!.GetValue<Guid>()}")).StatusCode);
     }
