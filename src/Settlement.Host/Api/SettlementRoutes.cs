@@ -1,3 +1,4 @@
+using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Settlement.Contracts;
@@ -19,6 +20,17 @@ public static class SettlementRoutes
         return api;
     }
 
+    /// <summary>
+    /// The states a record can be in: the machine's own <see cref="State"/> properties, which MassTransit names after the
+    /// property (Initial and Final are its base class's; no record rests in them). Read from the type, not from an instance:
+    /// the machine is registered only in processes that run the saga, and the API runs in every process.
+    /// </summary>
+    static readonly string[] States =
+    [
+        .. typeof(SettlementStateMachine).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(p => p.PropertyType == typeof(State)).Select(p => p.Name),
+    ];
+
     public static string Location(Guid tradeId) => $"/api/settlements/{tradeId}";
 
     static async Task<IResult> GetAsync(string tradeId, SettlementRecords records, CancellationToken cancellationToken)
@@ -31,11 +43,9 @@ public static class SettlementRoutes
     }
 
     static async Task<IResult> ListAsync(
-        [AsParameters] SettlementListParameters parameters, SettlementRecords records, SettlementStateMachine machine, CancellationToken cancellationToken)
+        [AsParameters] SettlementListParameters parameters, SettlementRecords records, CancellationToken cancellationToken)
     {
-        // Initial and Final are the state machine's own; no record rests in them.
-        string[] states = [.. machine.States.Where(s => s != machine.Initial && s != machine.Final).Select(s => s.Name)];
-        if (!parameters.TryGetQuery(states, DateTimeOffset.UtcNow, out var query, out var problem))
+        if (!parameters.TryGetQuery(States, DateTimeOffset.UtcNow, out var query, out var problem))
             return ApiProblems.BadRequest(problem!);
 
         var page = await records.ListAsync(query, cancellationToken);
@@ -48,8 +58,8 @@ public static class SettlementRoutes
     /// Sends <see cref="AbortSettlement"/> to the saga when the trade waits in Suspended and was not compensating. The saga
     /// checks again when the command arrives and ignores it if the trade has moved on meanwhile.
     /// </summary>
-    static async Task<IResult> AbortAsync(string tradeId, HttpRequest request, SettlementRecords records, SettlementStateMachine machine,
-        ISendEndpointProvider sendEndpoints, IOptions<SettlementOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    static async Task<IResult> AbortAsync(string tradeId, HttpRequest request, SettlementRecords records, ISendEndpointProvider sendEndpoints,
+        IOptions<SettlementOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryParseGuid(tradeId, nameof(tradeId), out var id, out var problem))
             return problem;
@@ -60,7 +70,7 @@ public static class SettlementRoutes
 
         if (await records.FindAsync(id, cancellationToken) is not { } record)
             return UnknownTrade(id);
-        if (record.CurrentState != machine.Suspended.Name || record.SuspendedFrom == machine.Compensating.Name)
+        if (record.CurrentState != nameof(SettlementStateMachine.Suspended) || record.SuspendedFrom == nameof(SettlementStateMachine.Compensating))
             return ApiProblems.Conflict(
                 $"Trade {id} is {record.CurrentState}{(record.SuspendedFrom is { } from ? $" (from {from})" : "")}: only a trade Suspended " +
                 "outside compensation can be aborted.",

@@ -93,7 +93,7 @@ public class SettlementApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Theory]
     [InlineData("status=DONE", "status 'DONE' is not one of PENDING, SETTLED, SETTLEMENT_FAILED")]
     [InlineData("state=Nowhere", "state 'Nowhere' is not one of", "Suspended")]
-    [InlineData("state=Initial", "state 'Initial' is not one of Accepted,")]
+    [InlineData("state=Initial", "state 'Initial' is not one of", "Accepted", "CompensationFailed", "Rejected")]
     [InlineData("pageSize=0", "pageSize '0'")]
     [InlineData("pageSize=501", "pageSize '501' is not a whole number from 1 to 500")]
     [InlineData("pageSize=ten", "pageSize 'ten'")]
