@@ -29,7 +29,7 @@ public class AbortApiTests(ImpatientWalletApiFixture api) : IClassFixture<Impati
 
         // The seller's account is locked past the wallet's lock timeout and all its retries: the seller debit lands in
         // wallet_error and the trade waits in Suspended for an operator.
-        await using (await AccountLock.HoldAsync(api.Servers.PostgresConnectionString, _seller, _market.Base))
+        await using (await AccountLock.HoldAsync(api.ConnectionString, _seller, _market.Base))
         {
             await _client.PostTradeAsync(trade);
             var suspended = await _client.WaitForSettlementAsync(trade.TradeId, "Suspended");

@@ -8,7 +8,7 @@ namespace Settlement.IntegrationTests.Api;
 
 /// <summary>
 /// The service as <c>Program</c> composes it, HTTP API included, in a <see cref="WebApplicationFactory{TEntryPoint}"/> on the
-/// shared servers (<see cref="ServersFixture"/>), in a <see cref="ServiceSandbox"/> (virtual host, fee wallet) of its own.
+/// shared servers (<see cref="ServersFixture"/>), in a <see cref="ServiceSandbox"/> (virtual host, database, fee wallet) of its own.
 /// One per test class: its tests run one after another, and use unique users and currencies.
 /// </summary>
 public class ApiFixture : IAsyncLifetime
@@ -22,7 +22,8 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>A client that sends the right key.</summary>
     public HttpClient Client { get; private set; } = null!;
 
-    public TestServers Servers => _servers.Servers;
+    /// <summary>The service's database (<c>ConnectionStrings:Settlement</c>), one of its own.</summary>
+    public string ConnectionString => _sandbox.ConnectionString;
 
     /// <summary>The exchange's fee wallet of this service (<c>Settlement:FeeWalletUserId</c>).</summary>
     public Guid FeeWallet => _sandbox.FeeWallet;
@@ -42,7 +43,7 @@ public class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _servers.InitializeAsync();
-        _sandbox = await ServiceSandbox.CreateAsync(Servers);
+        _sandbox = await ServiceSandbox.CreateAsync(_servers.Servers);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in _sandbox.Configuration.Concat(Settings).Append(new("Api:Key", ApiKey)))

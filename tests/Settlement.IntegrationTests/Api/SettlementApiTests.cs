@@ -69,7 +69,7 @@ public class SettlementApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task The_list_filters_by_status_state_and_age_and_pages_with_the_next_cursor()
     {
-        // Records of other test classes share the database: page from this test's start, and look for this test's trades.
+        // The records of this class's other tests share the database: page from this test's start, and look for its trades.
         var from = SettlementListParameters.EncodeCursor(new SettlementCursor(DateTimeOffset.UtcNow.AddSeconds(-1), Guid.Empty));
         var settled = await SettleAsync(funded: true);
         var failed = await SettleAsync(funded: false);

@@ -14,7 +14,7 @@ namespace Settlement.IntegrationTests.Settlement;
 
 /// <summary>
 /// The whole service as production composes it (<see cref="SettlementServices.AddSettlementService"/>), on the fixture's
-/// RabbitMQ and PostgreSQL, in a <see cref="ServiceSandbox"/> of its own.
+/// RabbitMQ and PostgreSQL, in a <see cref="ServiceSandbox"/> (virtual host, database, fee wallet) of its own.
 /// </summary>
 sealed class SettlementService : IAsyncDisposable
 {
@@ -23,28 +23,30 @@ sealed class SettlementService : IAsyncDisposable
     readonly IHost _host;
     readonly ServiceSandbox _sandbox;
 
-    SettlementService(IHost host, ServiceSandbox sandbox, string connectionString)
+    SettlementService(IHost host, ServiceSandbox sandbox)
     {
         _host = host;
         _sandbox = sandbox;
-        ConnectionString = connectionString;
     }
 
     public string VirtualHost => _sandbox.VirtualHost;
     public Guid FeeWallet => _sandbox.FeeWallet;
-    public string ConnectionString { get; }
+    public string ConnectionString => _sandbox.ConnectionString;
     public IServiceProvider Services => _host.Services;
     public WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
     public SettlementRecords Records => Services.GetRequiredService<SettlementRecords>();
 
-    public static async Task<SettlementService> StartAsync(TestServers servers, Func<SettlementService, Task>? beforeStart = null)
+    public static async Task<SettlementService> StartAsync(
+        TestServers servers, Func<SettlementService, Task>? beforeStart = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var sandbox = await ServiceSandbox.CreateAsync(servers);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(sandbox.Configuration);
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSettlementService(builder.Configuration);
 
-        var service = new SettlementService(builder.Build(), sandbox, servers.PostgresConnectionString);
+        var service = new SettlementService(builder.Build(), sandbox);
         if (beforeStart is not null)
             await beforeStart(service);
         await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
