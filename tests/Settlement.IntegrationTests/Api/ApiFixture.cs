@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 using Settlement.Host.Api;
 using Settlement.IntegrationTests.Settlement;
 using Settlement.Testing;
@@ -46,6 +47,9 @@ public class ApiFixture : IAsyncLifetime
         _sandbox = await ServiceSandbox.CreateAsync(_servers.Servers);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
+            // As deployed: Development would answer errors differently (developer exception page, minimal APIs throwing on
+            // bad requests), and the error answers are what these tests are about.
+            host.UseEnvironment(Environments.Production);
             foreach (var (key, value) in _sandbox.Configuration.Concat(Settings).Append(new("Api:Key", ApiKey)))
                 host.UseSetting(key, value);
         });
