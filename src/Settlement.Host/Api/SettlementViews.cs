@@ -12,6 +12,7 @@ public sealed record SettlementView(
     int RetryCount,
     string? FailureReason,
     bool FeeCollected,
+    Guid FeeWalletUserId,
     IReadOnlyList<string> CompletedLegs,
     IReadOnlyList<string> ReversedLegs,
     string? PendingLeg,
@@ -22,7 +23,7 @@ public sealed record SettlementView(
 {
     public static SettlementView From(SettlementState record) => new(
         record.CorrelationId, record.SettlementStatus, record.CurrentState, record.SettledAt, record.SettlementRetryCount,
-        record.FailureReason, record.FeeCollected, record.CompletedLegs, record.ReversedLegs, record.PendingLeg, record.SuspendedFrom,
+        record.FailureReason, record.FeeCollected, record.FeeWalletUserId, record.CompletedLegs, record.ReversedLegs, record.PendingLeg, record.SuspendedFrom,
         new TradeView(record.CorrelationId, record.Symbol, record.BuyerUserId, record.SellerUserId, record.Price, record.Quantity,
             record.BuyerFee, record.SellerFee, record.IsBuyerMaker, record.ExecutedAt),
         record.CreatedAt, record.UpdatedAt);

@@ -29,6 +29,7 @@ public class SettlementApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("SETTLED", settlement.GetProperty("status").GetString());
         Assert.True(settlement.GetProperty("settledAt").GetDateTimeOffset() >= settlement.GetProperty("createdAt").GetDateTimeOffset());
         Assert.True(settlement.GetProperty("feeCollected").GetBoolean());
+        Assert.Equal(api.FeeWallet, settlement.GetProperty("feeWalletUserId").GetGuid());
         Assert.Equal(0, settlement.GetProperty("retryCount").GetInt32());
         Assert.Equal(JsonValueKind.Null, settlement.GetProperty("failureReason").ValueKind);
         Assert.Equal(JsonValueKind.Null, settlement.GetProperty("pendingLeg").ValueKind);
