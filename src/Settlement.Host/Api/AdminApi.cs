@@ -7,13 +7,18 @@ public static class AdminApi
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new ExactDecimalConverter()));
+        services.AddOrderCheckClient();
         return services;
     }
 
     public static WebApplication MapAdminApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
-        _ = api; // routes are added here, one line per concern: api.MapSettlementRoutes(); …
+        api.MapSettlementRoutes();
+        api.MapWalletRoutes();
+        api.MapTradeRoutes();
+        api.MapOrderCheckRoutes();
         return app;
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Settlement.Contracts;
 using Settlement.Host.Composition;
-using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
@@ -15,28 +14,24 @@ namespace Settlement.IntegrationTests.Settlement;
 
 /// <summary>
 /// The whole service as production composes it (<see cref="SettlementServices.AddSettlementService"/>), on the fixture's
-/// RabbitMQ and PostgreSQL, in a RabbitMQ virtual host and a database of its own, with a fee wallet of its own.
-/// Retries are fast (20 ms, 40 ms, 80 ms) so failure paths finish quickly.
+/// RabbitMQ and PostgreSQL, in a <see cref="ServiceSandbox"/> (virtual host, database, fee wallet) of its own.
 /// </summary>
 sealed class SettlementService : IAsyncDisposable
 {
     static readonly string[] FinalStates = ["Settled", "RolledBack", "CompensationFailed", "Rejected", "Suspended"];
 
     readonly IHost _host;
-    readonly RabbitMqManagement _management;
+    readonly ServiceSandbox _sandbox;
 
-    SettlementService(IHost host, RabbitMqManagement management, string virtualHost, Guid feeWallet, string connectionString)
+    SettlementService(IHost host, ServiceSandbox sandbox)
     {
         _host = host;
-        _management = management;
-        VirtualHost = virtualHost;
-        FeeWallet = feeWallet;
-        ConnectionString = connectionString;
+        _sandbox = sandbox;
     }
 
-    public string VirtualHost { get; }
-    public Guid FeeWallet { get; }
-    public string ConnectionString { get; }
+    public string VirtualHost => _sandbox.VirtualHost;
+    public Guid FeeWallet => _sandbox.FeeWallet;
+    public string ConnectionString => _sandbox.ConnectionString;
     public IServiceProvider Services => _host.Services;
     public WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
     public SettlementRecords Records => Services.GetRequiredService<SettlementRecords>();
@@ -44,27 +39,14 @@ sealed class SettlementService : IAsyncDisposable
     public static async Task<SettlementService> StartAsync(
         TestServers servers, Func<SettlementService, Task>? beforeStart = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
-        var virtualHost = $"settlement-test-{Guid.NewGuid():N}";
-        await management.CreateVirtualHostAsync(virtualHost);
-        var feeWallet = Guid.NewGuid();
-        var connectionString = await servers.CreateDatabaseAsync();
-
+        var sandbox = await ServiceSandbox.CreateAsync(servers);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Settlement"] = connectionString,
-            ["RabbitMq:Uri"] = new Uri(servers.RabbitMqUri, virtualHost).ToString(),
-            ["Settlement:FeeWalletUserId"] = feeWallet.ToString(),
-            ["Settlement:InitialRetryInterval"] = "00:00:00.020",
-            ["Settlement:ConcurrentMessageLimit"] = "16",
-            ["Wallet:InitialRetryInterval"] = "00:00:00.020",
-        });
+        builder.Configuration.AddInMemoryCollection(sandbox.Configuration);
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSettlementService(builder.Configuration);
 
-        var service = new SettlementService(builder.Build(), management, virtualHost, feeWallet, connectionString);
+        var service = new SettlementService(builder.Build(), sandbox);
         if (beforeStart is not null)
             await beforeStart(service);
         await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
@@ -119,8 +101,6 @@ sealed class SettlementService : IAsyncDisposable
     {
         await _host.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         _host.Dispose();
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-        await _management.DeleteVirtualHostAsync(VirtualHost);
-        _management.Dispose();
+        await _sandbox.DisposeAsync();
     }
 }

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+using Settlement.Host.Api;
+using Settlement.IntegrationTests.Settlement;
+using Settlement.Testing;
+
+namespace Settlement.IntegrationTests.Api;
+
+/// <summary>
+/// The service as <c>Program</c> composes it, HTTP API included, in a <see cref="WebApplicationFactory{TEntryPoint}"/> on the
+/// shared servers (<see cref="ServersFixture"/>), in a <see cref="ServiceSandbox"/> (virtual host, database, fee wallet) of its own.
+/// One per test class: its tests run one after another, and use unique users and currencies.
+/// </summary>
+public class ApiFixture : IAsyncLifetime
+{
+    public const string ApiKey = "api-tests-key-0123456789abcdef";
+
+    readonly ServersFixture _servers = new();
+    ServiceSandbox _sandbox = null!;
+    WebApplicationFactory<Program> _factory = null!;
+
+    /// <summary>A client that sends the right key.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The service's database (<c>ConnectionStrings:Settlement</c>), one of its own.</summary>
+    public string ConnectionString => _sandbox.ConnectionString;
+
+    /// <summary>The exchange's fee wallet of this service (<c>Settlement:FeeWalletUserId</c>).</summary>
+    public Guid FeeWallet => _sandbox.FeeWallet;
+
+    /// <summary>Settings on top of the sandbox's, by configuration key.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>A client that sends <paramref name="apiKey"/> in <see cref="ApiKeyFilter.HeaderName"/>, or no key when it is null.</summary>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = _factory.CreateClient();
+        if (apiKey is not null)
+            client.DefaultRequestHeaders.Add(ApiKeyFilter.HeaderName, apiKey);
+        return client;
+    }
+
+    public async Task InitializeAsync()
+    {
+        await _servers.InitializeAsync();
+        _sandbox = await ServiceSandbox.CreateAsync(_servers.Servers);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            // As deployed: Development would answer errors differently (developer exception page, minimal APIs throwing on
+            // bad requests), and the error answers are what these tests are about.
+            host.UseEnvironment(Environments.Production);
+            foreach (var (key, value) in _sandbox.Configuration.Concat(Settings).Append(new("Api:Key", ApiKey)))
+                host.UseSetting(key, value);
+        });
+        Client = CreateClient(ApiKey);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        await _servers.DisposeAsync();
+    }
+}
