@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Settlement.Testing;
 
 /// <summary>Runs <c>deploy/servers.sh</c>, the one script that knows how to start and stop the private servers.</summary>
-static class ServersScript
+public static class ServersScript
 {
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
@@ -47,9 +47,10 @@ static class ServersScript
         }
     }
 
-    /// <summary>The folder that holds Settlement.sln, above <paramref name="start"/>.</summary>
-    static string RepositoryRoot(string start)
+    /// <summary>The folder that holds Settlement.sln, above <paramref name="start"/> (default: the test's output folder).</summary>
+    public static string RepositoryRoot(string? start = null)
     {
+        start ??= AppContext.BaseDirectory;
         for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
         {
             if (File.Exists(System.IO.Path.Combine(folder.FullName, "Settlement.sln")))

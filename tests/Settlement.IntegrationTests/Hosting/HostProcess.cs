@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Hosting;
 
@@ -29,23 +30,38 @@ sealed class HostProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>The host itself: <c>dotnet Settlement.Host.dll</c> from the test's output folder.</summary>
+    public static Task<HostProcess> StartServiceAsync(IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Settlement.Host.dll"))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        return StartAsync(start, environment, port, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary><c>deploy/run.sh</c>, the first command, which starts its own servers and builds the host first.</summary>
+    public static Task<HostProcess> StartRunScriptAsync(IReadOnlyDictionary<string, string> environment, int apiPort)
+    {
+        var root = ServersScript.RepositoryRoot();
+        var start = new ProcessStartInfo("bash", Path.Combine(root, "deploy", "run.sh")) { WorkingDirectory = root };
+        start.Environment["API_PORT"] = apiPort.ToString();
+        return StartAsync(start, environment, apiPort, TimeSpan.FromMinutes(6));
+    }
+
+    static async Task<HostProcess> StartAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, int port, TimeSpan timeout)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
 
         var host = new HostProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
-        await host.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
+        await host.WaitUntilListeningAsync(timeout);
         return host;
     }
 
@@ -103,7 +119,7 @@ sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -27,8 +27,8 @@ public class TwoHostProcessesTests(ServersFixture fixture, ITestOutputHelper out
                 ["Settlement__FeeWalletUserId"] = feeWallet.ToString(),
                 ["MASSTRANSIT_USAGE_TELEMETRY"] = "false",
             };
-            await using var first = await HostProcess.StartAsync(environment);
-            await using var second = await HostProcess.StartAsync(environment);
+            await using var first = await HostProcess.StartServiceAsync(environment);
+            await using var second = await HostProcess.StartServiceAsync(environment);
             await using var matchingEngine = await Operator.StartAsync(fixture.Servers, connectionString, virtualHost);
 
             var started = DateTime.UtcNow;
