@@ -1,3 +1,5 @@
+using Settlement.Host.DeadLetters;
+
 namespace Settlement.Host.Api;
 
 /// <summary>The admin and integration routes under <c>/api</c>, all behind the API key. Each concern maps its own routes.</summary>
@@ -7,6 +9,7 @@ public static class AdminApi
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.AddDeadLetters(configuration);
         return services;
     }
 
@@ -14,6 +17,7 @@ public static class AdminApi
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         _ = api; // routes are added here, one line per concern: api.MapSettlementRoutes(); …
+        api.MapDeadLetterRoutes();
         return app;
     }
 }
