@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MassTransit;
-using Npgsql;
 using Settlement.Contracts;
 using Settlement.Testing;
 
@@ -90,42 +89,5 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
             yield return exception;
     }
 
-    async Task<AccountLock> HoldAccountLockAsync()
-    {
-        var connection = new NpgsqlConnection(fixture.Servers.PostgresConnectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT 1 FROM wallet.accounts WHERE user_id = $1 AND currency = 'USDT' FOR UPDATE", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = _commands.User });
-        await command.ExecuteNonQueryAsync();
-        return new AccountLock(connection, transaction);
-    }
-
-    /// <summary>A transaction holding an account's row lock until disposed.</summary>
-    sealed class AccountLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        /// <summary>Waits until another session is blocked on this lock.</summary>
-        public async Task WaitUntilSomeoneWaitsAsync()
-        {
-            // From a connection of its own: inside a transaction, pg_stat_activity is a snapshot taken at its first use.
-            await using var observer = new NpgsqlConnection(connection.ConnectionString);
-            await observer.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))", observer);
-            command.Parameters.Add(new NpgsqlParameter { Value = connection.ProcessID });
-            var clock = Stopwatch.StartNew();
-            while ((long)(await command.ExecuteScalarAsync())! == 0)
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "The wallet never waited for the held account.");
-                await Task.Delay(20);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.RollbackAsync();
-            await connection.DisposeAsync();
-        }
-    }
+    Task<AccountLock> HoldAccountLockAsync() => AccountLock.HoldAsync(fixture.Servers.PostgresConnectionString, _commands.User, "USDT");
 }

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Settlement.IntegrationTests.Wallet;
+
+/// <summary>
+/// A transaction holding an account's row lock until disposed: a real transient fault for the wallet, whose statements on
+/// that account hit their lock timeout (PostgreSQL 55P03) until the test lets go.
+/// </summary>
+sealed class AccountLock : IAsyncDisposable
+{
+    readonly NpgsqlConnection _connection;
+    readonly NpgsqlTransaction _transaction;
+
+    AccountLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    /// <summary>Locks the account of <paramref name="userId"/> in <paramref name="currency"/> (it must exist).</summary>
+    public static async Task<AccountLock> HoldAsync(string connectionString, Guid userId, string currency)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT 1 FROM wallet.accounts WHERE user_id = $1 AND currency = $2 FOR UPDATE", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = userId });
+        command.Parameters.Add(new NpgsqlParameter { Value = currency });
+        Assert.NotNull(await command.ExecuteScalarAsync());
+        return new AccountLock(connection, transaction);
+    }
+
+    /// <summary>Waits until another session is blocked on this lock.</summary>
+    public async Task WaitUntilSomeoneWaitsAsync()
+    {
+        // From a connection of its own: inside a transaction, pg_stat_activity is a snapshot taken at its first use.
+        await using var observer = new NpgsqlConnection(_connection.ConnectionString);
+        await observer.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))", observer);
+        command.Parameters.Add(new NpgsqlParameter { Value = _connection.ProcessID });
+        var clock = Stopwatch.StartNew();
+        while ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "The wallet never waited for the held account.");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.RollbackAsync();
+        await _connection.DisposeAsync();
+    }
+}
