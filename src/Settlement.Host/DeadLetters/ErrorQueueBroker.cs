@@ -95,10 +95,16 @@ public sealed class ErrorQueueSession : IAsyncDisposable
         try
         {
             // Closing the channel would requeue them too; rejecting them says so, and leaves nothing to the close.
-            if (_held.Count > 0 && _channel.IsOpen)
-                await _channel.BasicNackAsync(_held.Max, multiple: true, requeue: true);
-            await _channel.CloseAsync();
-            await _connection.CloseAsync();
+            // After a channel error the broker has requeued them already, and closing again would hide that error.
+            if (_channel.IsOpen)
+            {
+                if (_held.Count > 0)
+                    await _channel.BasicNackAsync(_held.Max, multiple: true, requeue: true);
+                await _channel.CloseAsync();
+            }
+
+            if (_connection.IsOpen)
+                await _connection.CloseAsync();
         }
         finally
         {
