@@ -52,6 +52,8 @@ public sealed class ErrorQueueBroker(IOptions<RabbitMqOptions> rabbitMq) : IDisp
 /// </summary>
 public sealed class ErrorQueueSession : IAsyncDisposable
 {
+    static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
+
     readonly IConnection _connection;
     readonly IChannel _channel;
     readonly SemaphoreSlim _gate;
@@ -80,11 +82,16 @@ public sealed class ErrorQueueSession : IAsyncDisposable
     /// <summary>
     /// Publishes a held message to <paramref name="queue"/> through the default exchange, waits for the broker's confirm,
     /// and only then acknowledges it at its source. When the broker returns it (no such queue) or refuses it, this throws
-    /// <see cref="RabbitMQ.Client.Exceptions.PublishException"/> and the message stays held, to go back to its place.
+    /// <see cref="RabbitMQ.Client.Exceptions.PublishException"/> and the message stays held, to go back to its place; so it
+    /// does when no confirm came within <see cref="ConfirmTimeout"/> (the copy may then have arrived: a duplicate the
+    /// wallet's operation ids make harmless).
     /// </summary>
     public async Task ForwardAsync(BasicGetResult message, string queue, BasicProperties properties, CancellationToken cancellationToken)
     {
-        await _channel.BasicPublishAsync(exchange: string.Empty, routingKey: queue, mandatory: true, properties, message.Body, cancellationToken);
+        // The client waits for the confirm without end; a broker that never answers must not hold this process's gate.
+        using var confirmWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        confirmWait.CancelAfter(ConfirmTimeout);
+        await _channel.BasicPublishAsync(exchange: string.Empty, routingKey: queue, mandatory: true, properties, message.Body, confirmWait.Token);
         await _channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
         _held.Remove(message.DeliveryTag);
     }
