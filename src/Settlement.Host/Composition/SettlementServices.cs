@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Persistence;
+using Settlement.Orchestration.Sweeper;
 using Settlement.Wallet;
 
 namespace Settlement.Host.Composition;
@@ -21,6 +22,7 @@ public static class SettlementServices
     public static IServiceCollection AddSettlementService(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = ConnectionString(configuration);
+        var roles = ServiceRolesSetting.Read(configuration);
 
         services.AddOptions<SettlementOptions>().Bind(configuration.GetSection(SettlementOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
@@ -38,8 +40,10 @@ public static class SettlementServices
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
-            x.AddSettlementSaga().PostgresRepository(connectionString);
-            x.AddWalletConsumers();
+            if (roles.HasFlag(ServiceRoles.Saga))
+                x.AddSettlementSaga().PostgresRepository(connectionString);
+            if (roles.HasFlag(ServiceRoles.Wallet))
+                x.AddWalletConsumers();
 
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -54,6 +58,10 @@ public static class SettlementServices
                 cfg.ConfigureEndpoints(context);
             });
         });
+        // The admin API reads settlement records in every role; the sweeper runs where the saga runs.
+        services.AddSettlementDatabase(connectionString);
+        if (roles.HasFlag(ServiceRoles.Saga))
+            services.AddHostedService<StuckSettlementSweeper>();
         return services;
     }
 }

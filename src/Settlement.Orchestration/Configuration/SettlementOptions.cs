@@ -39,6 +39,10 @@ public sealed class SettlementOptions
     [Range(1, 10000)]
     public int PrefetchCount { get; set; } = 1000;
 
+    /// <summary>A trade waiting longer than this for a wallet answer is stuck: the sweeper sends its command again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The retry delays: initial × 2^n, capped.</summary>
     public TimeSpan[] RetryIntervals() =>
         Enumerable.Range(0, RetryLimit)

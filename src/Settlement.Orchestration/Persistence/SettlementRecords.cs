@@ -50,6 +50,28 @@ public sealed class SettlementRecords(IDbContextFactory<SettlementDbContext> dbC
     }
 
     /// <summary>How many records are in each state, by state name.</summary>
+    /// <summary>Trades waiting for a wallet answer (see <see cref="SettlementStateMachine.WaitingStates"/>) since before <paramref name="updatedBefore"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<Guid>> ListWaitingSinceAsync(DateTimeOffset updatedBefore, int max, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
+        var before = updatedBefore.ToUniversalTime();
+        return await db.Settlements.AsNoTracking()
+            .Where(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before)
+            .OrderBy(x => x.UpdatedAt)
+            .Take(max)
+            .Select(x => x.CorrelationId)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>How many trades wait for a wallet answer since before <paramref name="updatedBefore"/>: the stuck sagas.</summary>
+    public async Task<int> CountWaitingSinceAsync(DateTimeOffset updatedBefore, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
+        var before = updatedBefore.ToUniversalTime();
+        return await db.Settlements.AsNoTracking()
+            .CountAsync(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before, cancellationToken);
+    }
+
     public async Task<IReadOnlyDictionary<string, int>> CountByStateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);

@@ -16,7 +16,7 @@ public static class SettlementPlan
 
     public static decimal Notional(SettlementState trade) => TradeValidation.Normalize(trade.Price * trade.Quantity);
 
-    public static LegInstruction Leg(SettlementState trade, SettlementLeg leg, Guid feeWalletUserId)
+    public static LegInstruction Leg(SettlementState trade, SettlementLeg leg)
     {
         var operationId = OperationIds.For(trade.CorrelationId, leg);
         LegInstruction instruction = leg switch
@@ -29,7 +29,7 @@ public static class SettlementPlan
                 trade.Quantity, IsDebit: true, LedgerReason.TradeSettlement),
             SettlementLeg.SellerCredit => new(leg, operationId, trade.SellerUserId, trade.QuoteCurrency,
                 Notional(trade) - trade.SellerFee, IsDebit: false, LedgerReason.TradeSettlement),
-            SettlementLeg.FeeCollection => new(leg, operationId, feeWalletUserId, trade.QuoteCurrency,
+            SettlementLeg.FeeCollection => new(leg, operationId, trade.FeeWalletUserId, trade.QuoteCurrency,
                 trade.BuyerFee + trade.SellerFee, IsDebit: false, LedgerReason.FeeCollection),
             _ => throw new ArgumentOutOfRangeException(nameof(leg), leg, "Unknown settlement leg"),
         };
@@ -37,10 +37,10 @@ public static class SettlementPlan
     }
 
     /// <summary>The first leg after <paramref name="completed"/> (or the first leg) that moves money; null when none is left.</summary>
-    public static SettlementLeg? NextLeg(SettlementState trade, SettlementLeg? completed, Guid feeWalletUserId)
+    public static SettlementLeg? NextLeg(SettlementState trade, SettlementLeg? completed)
     {
         var start = completed is null ? 0 : Order.ToList().IndexOf(completed.Value) + 1;
         return Order.Skip(start).Cast<SettlementLeg?>()
-            .FirstOrDefault(leg => Leg(trade, leg!.Value, feeWalletUserId).Amount != 0);
+            .FirstOrDefault(leg => Leg(trade, leg!.Value).Amount != 0);
     }
 }

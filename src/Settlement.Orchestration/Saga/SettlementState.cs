@@ -26,6 +26,9 @@ public class SettlementState : SagaStateMachineInstance
     public bool IsBuyerMaker { get; set; }
     public DateTimeOffset ExecutedAt { get; set; }
 
+    /// <summary>The exchange's fee wallet for this trade, fixed from configuration when the trade starts.</summary>
+    public Guid FeeWalletUserId { get; set; }
+
     /// <summary>PENDING, SETTLED or SETTLEMENT_FAILED (<see cref="SettlementStatus"/>).</summary>
     public string SettlementStatus { get; set; } = Saga.SettlementStatus.Pending;
 

@@ -7,7 +7,7 @@ namespace Settlement.Orchestration.Saga;
 // The happy path: recording the trade, sending each leg, moving on, settling.
 public sealed partial class SettlementStateMachine
 {
-    static void RecordTrade(SettlementState saga, TradeExecuted trade)
+    static void RecordTrade(SettlementState saga, TradeExecuted trade, Guid feeWalletUserId)
     {
         TradeValidation.TryParseSymbol(trade.Symbol, out var baseCurrency, out var quoteCurrency);
         saga.Symbol = trade.Symbol ?? string.Empty;
@@ -21,6 +21,7 @@ public sealed partial class SettlementStateMachine
         saga.SellerFee = trade.SellerFee;
         saga.IsBuyerMaker = trade.IsBuyerMaker;
         saga.ExecutedAt = trade.ExecutedAt.ToUniversalTime();
+        saga.FeeWalletUserId = feeWalletUserId;
         saga.SettlementStatus = SettlementStatus.Pending;
     }
 
@@ -35,7 +36,7 @@ public sealed partial class SettlementStateMachine
     /// <summary>Sends the command of the first leg after <paramref name="completed"/> that moves money, or settles.</summary>
     async Task SendNextLeg(BehaviorContext<SettlementState> context, SettlementLeg? completed)
     {
-        var next = SettlementPlan.NextLeg(context.Saga, completed, _options.FeeWalletUserId);
+        var next = SettlementPlan.NextLeg(context.Saga, completed);
         if (next is null)
         {
             // Nothing left to move: a trade without fees has no fee leg.
@@ -45,7 +46,7 @@ public sealed partial class SettlementStateMachine
         }
 
         context.Saga.PendingLeg = next.ToString();
-        await SendToWallet(context, SettlementPlan.Leg(context.Saga, next.Value, _options.FeeWalletUserId).ToCommand(context.Saga.CorrelationId));
+        await SendToWallet(context, SettlementPlan.Leg(context.Saga, next.Value).ToCommand(context.Saga.CorrelationId));
         await context.TransitionToState(StateAwaiting(next.Value));
     }
 
@@ -77,7 +78,7 @@ public sealed partial class SettlementStateMachine
             // The previous step's answer again: this process (or another) may have committed that step and died before
             // sending the current command. Sending it again is safe: the wallet applies an operation id once.
             _logger.LogInformation("Trade {TradeId}: repeated answer for the previous step, sending {Step} again", saga.CorrelationId, leg);
-            await SendToWallet(context, SettlementPlan.Leg(saga, leg, _options.FeeWalletUserId).ToCommand(saga.CorrelationId));
+            await SendToWallet(context, SettlementPlan.Leg(saga, leg).ToCommand(saga.CorrelationId));
         }
     }
 
@@ -157,7 +158,7 @@ public sealed partial class SettlementStateMachine
         saga.UpdatedAt = DateTimeOffset.UtcNow;
         await SendToWallet(context, compensating
             ? ReversalOf(saga, leg)
-            : SettlementPlan.Leg(saga, leg, _options.FeeWalletUserId).ToCommand(saga.CorrelationId));
+            : SettlementPlan.Leg(saga, leg).ToCommand(saga.CorrelationId));
     }
 
     async Task SettleWithoutFee(BehaviorContext<SettlementState> context, string reason)
@@ -166,7 +167,7 @@ public sealed partial class SettlementStateMachine
         saga.FeeCollected = false;
         _logger.LogWarning(
             "Trade {TradeId} settles without its fee: fee collection of {Fee} {Currency} for {FeeWalletUserId} {Reason}",
-            saga.CorrelationId, saga.BuyerFee + saga.SellerFee, saga.QuoteCurrency, _options.FeeWalletUserId, reason);
+            saga.CorrelationId, saga.BuyerFee + saga.SellerFee, saga.QuoteCurrency, saga.FeeWalletUserId, reason);
         await Settle(context);
     }
 

@@ -38,7 +38,7 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
 
         Initially(
             When(TradeExecuted)
-                .Then(context => RecordTrade(context.Saga, context.Message))
+                .Then(context => RecordTrade(context.Saga, context.Message, _options.FeeWalletUserId))
                 .IfElse(context => TradeValidation.Problem(context.Message) is null,
                     valid => valid.ThenAsync(context => SendNextLeg(context, completed: null)),
                     invalid => invalid.ThenAsync(RejectInvalidTrade)));
@@ -88,6 +88,10 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>States in which the trade waits for a wallet answer to a command it sent: what the sweeper watches.</summary>
+    public static readonly string[] WaitingStates =
+        ["Accepted", "BuyerDebited", "BuyerCredited", "SellerDebited", "SellerCredited", "Compensating"];
 
     public State Accepted { get; private set; } = null!;
     public State BuyerDebited { get; private set; } = null!;

@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Settlement.Contracts;
 using Settlement.Host.Api;
 using Settlement.Host.DeadLetters;
 using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
+using Settlement.Orchestration.Sweeper;
 using Settlement.Testing;
 using Settlement.Wallet.Ledger;
 
@@ -16,7 +19,8 @@ namespace Settlement.IntegrationTests.DeadLetters;
 
 /// <summary>
 /// The service as <c>Program.cs</c> composes it, HTTP API included (WebApplicationFactory), on the fixture's servers in a
-/// RabbitMQ virtual host of its own, so its <c>*_error</c> queues hold this test's messages only. Retries are fast
+/// RabbitMQ virtual host and a database of its own, so its <c>*_error</c> queues hold this test's messages only and its
+/// stuck-saga sweeper sees this test's trades only. Retries are fast
 /// (20 ms, 40 ms, 80 ms) and the wallet waits <see cref="LockTimeout"/> for a locked account.
 /// </summary>
 sealed class ServiceWithApi : IAsyncDisposable
@@ -56,10 +60,11 @@ sealed class ServiceWithApi : IAsyncDisposable
         await management.CreateVirtualHostAsync(virtualHost);
         var feeWallet = Guid.NewGuid();
         var rabbitMqUri = new Uri(servers.RabbitMqUri, virtualHost);
+        var connectionString = await servers.CreateDatabaseAsync();
 
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Settlement"] = servers.PostgresConnectionString,
+            ["ConnectionStrings:Settlement"] = connectionString,
             ["RabbitMq:Uri"] = rabbitMqUri.ToString(),
             ["RabbitMq:ManagementUri"] = servers.RabbitMqManagementUri.ToString(),
             ["Api:Key"] = ApiKey,
@@ -72,10 +77,22 @@ sealed class ServiceWithApi : IAsyncDisposable
         {
             foreach (var (key, value) in settings)
                 web.UseSetting(key, value);
+            web.ConfigureTestServices(SweeperWithTheBus);
         });
 
         // The first client starts the host, and with it the bus.
-        return new ServiceWithApi(factory, management, virtualHost, feeWallet, servers.PostgresConnectionString) { RabbitMqUri = rabbitMqUri };
+        return new ServiceWithApi(factory, management, virtualHost, feeWallet, connectionString) { RabbitMqUri = rabbitMqUri };
+    }
+
+    /// <summary>
+    /// StuckSettlementSweeper, a singleton, takes the scoped ISendEndpointProvider, which the Development environment's scope
+    /// validation refuses at start. Until it takes IBus (a singleton ISendEndpointProvider), it is built with the bus here.
+    /// </summary>
+    static void SweeperWithTheBus(IServiceCollection services)
+    {
+        var sweeper = services.Single(d => d.ImplementationType == typeof(StuckSettlementSweeper));
+        services.Remove(sweeper);
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<StuckSettlementSweeper>(provider, provider.GetRequiredService<IBus>()));
     }
 
     /// <summary>An HTTP client of the API that sends <paramref name="apiKey"/> (none when null).</summary>
@@ -124,6 +141,7 @@ sealed class ServiceWithApi : IAsyncDisposable
     {
         Api.Dispose();
         await _factory.DisposeAsync();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         await Management.DeleteVirtualHostAsync(VirtualHost);
         Management.Dispose();
     }

@@ -23,7 +23,7 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         {
             await s.DepositAsync(buyer, market.Quote, 30_000m);
             await s.DepositAsync(seller, market.Base, 2m);
-            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit, s.FeeWallet);
+            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit);
             var applied = await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
             Assert.True(applied.IsApplied);
 
@@ -55,10 +55,45 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         Assert.Equal(5, (await service.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
     }
 
+    [Fact]
+    public async Task The_sweeper_sends_the_command_of_a_trade_stuck_past_the_step_timeout_and_the_trade_settles()
+    {
+        var market = new Market();
+        var (buyer, seller) = (Guid.NewGuid(), Guid.NewGuid());
+        var trade = market.Trade(buyer, seller);
+
+        // A trade whose process died after committing BuyerDebited and whose answer will never come back: nothing but
+        // the sweeper can move it on.
+        await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
+        {
+            await s.DepositAsync(buyer, market.Quote, 30_000m);
+            await s.DepositAsync(seller, market.Base, 2m);
+            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit);
+            await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
+
+            var factory = s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>();
+            await using var db = await factory.CreateDbContextAsync();
+            var record = Record(trade, s.FeeWallet);
+            record.CurrentState = "BuyerDebited";
+            record.CompletedLegs = [nameof(SettlementLeg.BuyerDebit)];
+            record.PendingLeg = nameof(SettlementLeg.BuyerCredit);
+            db.Add(record);
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE settlement.settlements SET updated_at = now() - interval '10 minutes' WHERE trade_id = {trade.TradeId}");
+        }, new Dictionary<string, string?> { ["Settlement:StepTimeout"] = "00:00:02" });
+
+        var outcome = await service.WaitForOutcomeAsync(trade.TradeId);
+
+        Assert.Equal("Settled", outcome.CurrentState);
+        Assert.Equal(5, (await service.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
+        Assert.Equal(4_987.5m, await service.BalanceAsync(buyer, market.Quote));
+        Assert.Equal(24_975m, await service.BalanceAsync(seller, market.Quote));
+    }
+
     static SettlementState Record(TradeExecuted trade, Guid feeWallet)
     {
         TradeValidation.TryParseSymbol(trade.Symbol, out var baseCurrency, out var quoteCurrency);
-        _ = feeWallet;
         return new SettlementState
         {
             CorrelationId = trade.TradeId,
@@ -73,6 +108,7 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
             SellerFee = trade.SellerFee,
             ExecutedAt = trade.ExecutedAt,
             CurrentState = "Accepted",
+            FeeWalletUserId = feeWallet,
         };
     }
 }

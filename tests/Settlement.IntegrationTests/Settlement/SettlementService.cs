@@ -15,7 +15,7 @@ namespace Settlement.IntegrationTests.Settlement;
 
 /// <summary>
 /// The whole service as production composes it (<see cref="SettlementServices.AddSettlementService"/>), on the fixture's
-/// RabbitMQ and PostgreSQL, in a RabbitMQ virtual host of its own and with a fee wallet of its own.
+/// RabbitMQ and PostgreSQL, in a RabbitMQ virtual host and a database of its own, with a fee wallet of its own.
 /// Retries are fast (20 ms, 40 ms, 80 ms) so failure paths finish quickly.
 /// </summary>
 sealed class SettlementService : IAsyncDisposable
@@ -41,26 +41,30 @@ sealed class SettlementService : IAsyncDisposable
     public WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
     public SettlementRecords Records => Services.GetRequiredService<SettlementRecords>();
 
-    public static async Task<SettlementService> StartAsync(TestServers servers, Func<SettlementService, Task>? beforeStart = null)
+    public static async Task<SettlementService> StartAsync(
+        TestServers servers, Func<SettlementService, Task>? beforeStart = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
         var virtualHost = $"settlement-test-{Guid.NewGuid():N}";
         await management.CreateVirtualHostAsync(virtualHost);
         var feeWallet = Guid.NewGuid();
+        var connectionString = await servers.CreateDatabaseAsync();
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Settlement"] = servers.PostgresConnectionString,
+            ["ConnectionStrings:Settlement"] = connectionString,
             ["RabbitMq:Uri"] = new Uri(servers.RabbitMqUri, virtualHost).ToString(),
             ["Settlement:FeeWalletUserId"] = feeWallet.ToString(),
             ["Settlement:InitialRetryInterval"] = "00:00:00.020",
             ["Settlement:ConcurrentMessageLimit"] = "16",
             ["Wallet:InitialRetryInterval"] = "00:00:00.020",
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSettlementService(builder.Configuration);
 
-        var service = new SettlementService(builder.Build(), management, virtualHost, feeWallet, servers.PostgresConnectionString);
+        var service = new SettlementService(builder.Build(), management, virtualHost, feeWallet, connectionString);
         if (beforeStart is not null)
             await beforeStart(service);
         await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
@@ -115,6 +119,7 @@ sealed class SettlementService : IAsyncDisposable
     {
         await _host.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         _host.Dispose();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         await _management.DeleteVirtualHostAsync(VirtualHost);
         _management.Dispose();
     }

@@ -49,6 +49,7 @@ public class OperatorActionTests
         h.Wallet.Hold(sellerDebit);
         await h.Publish(trade);
         await h.WaitFor(trade.TradeId, m => m.BuyerCredited);
+        await SagaHarness.WaitUntil(() => h.Wallet.Received.OfType<DebitBalance>().Any(c => c.OperationId == sellerDebit));
 
         h.Wallet.Heal(sellerDebit);
         await h.SendToSaga(new ResendSettlementStep { TradeId = trade.TradeId });

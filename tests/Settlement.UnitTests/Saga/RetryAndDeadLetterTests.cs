@@ -88,7 +88,7 @@ public class RetryAndDeadLetterTests
 
         h.Wallet.Heal(fee);
         await h.ReplayToWallet(h.Wallet.Received.OfType<CreditBalance>().First(c => c.OperationId == fee));
-        await WaitUntil(() => h.Saga.Sagas.Contains(trade.TradeId)!.FeeCollected);
+        await SagaHarness.WaitUntil(() => h.Saga.Sagas.Contains(trade.TradeId)!.FeeCollected);
 
         Assert.Contains("FeeCollection", h.Saga.Sagas.Contains(trade.TradeId)!.CompletedLegs);
     }
@@ -113,12 +113,5 @@ public class RetryAndDeadLetterTests
 
         Assert.Equal(["BuyerCredit", "BuyerDebit"], record.ReversedLegs);
         Assert.Contains("SellerDebit refused: InsufficientBalance", record.FailureReason);
-    }
-
-    static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-            await Task.Delay(50);
-        Assert.True(condition());
     }
 }

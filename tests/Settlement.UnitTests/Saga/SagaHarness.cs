@@ -77,6 +77,14 @@ public sealed class SagaHarness : IAsyncDisposable
         await endpoint.Send(command, Pipe.Execute<SendContext>(c => c.ResponseAddress = c.FaultAddress = saga));
     }
 
+    /// <summary>Polls <paramref name="condition"/> for up to ten seconds.</summary>
+    public static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+            await Task.Delay(50);
+        Assert.True(condition(), "the condition never came true");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Harness.Stop();

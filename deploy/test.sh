@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The test command. Installs PostgreSQL and RabbitMQ when they are missing (as root), restores, builds (warnings are
+# errors), runs every test project (the integration tests start private servers through deploy/servers.sh, unless the
+# SETTLEMENT_TEST_* variables point at running ones), and reports the line coverage of the service's modules.
+# Results go to artifacts/test-results/: a .trx file and a coverage.cobertura.xml for each test project.
+# The last line says "N passed, N failed". Exits non-zero when the build fails, a test fails, or no test ran.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+readonly RESULTS=artifacts/test-results
+readonly TEST_RUNS="${TMPDIR:-/tmp}/settlement-tests" # where the fixture puts each test process's servers
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MASSTRANSIT_USAGE_TELEMETRY=false
+
+step() { echo "==> $*"; }
+
+finish() { # PASSED FAILED EXIT_CODE [WHY]
+  [[ -z ${4:-} ]] || echo "test.sh: $4" >&2
+  if [[ ${CI:-} == true ]]; then dotnet build-server shutdown >/dev/null 2>&1 || true; fi
+  echo "$1 passed, $2 failed"
+  exit "$3"
+}
+
+step "servers"
+deploy/servers.sh install
+
+step "build"
+if ! dotnet restore Settlement.sln || ! dotnet build Settlement.sln -c Release --no-restore -warnaserror -m:1 -nodeReuse:false; then
+  finish 0 0 1 "the build failed"
+fi
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+runs_failed=0
+for project in tests/*Tests*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  step "test $name"
+  dotnet test "$project" -c Release --no-build --settings tests/coverage.runsettings --collect:"XPlat Code Coverage" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS/$name" \
+    --blame-hang-timeout 15m --blame-hang-dump-type none ||
+    runs_failed=$((runs_failed + 1))
+done
+# A test process that was killed leaves its servers behind: remove them now rather than at the next run.
+deploy/servers.sh reap "$TEST_RUNS"
+
+step "results"
+mapfile -t coverage_reports < <(find "$RESULTS" -name coverage.cobertura.xml)
+mapfile -t test_reports < <(find "$RESULTS" -mindepth 2 -maxdepth 2 -name '*.trx')
+
+# Union of the covered lines over all test projects: a line counts once, covered when any project hit it.
+awk '
+  /<source>/ { if (!source) { source = $0; gsub(/.*<source>|<\/source>.*/, "", source) } }
+  /<class / { match($0, /filename="[^"]*"/); file = substr($0, RSTART + 10, RLENGTH - 11) }
+  /<line / {
+    match($0, /number="[0-9]+"/); line = substr($0, RSTART + 8, RLENGTH - 9)
+    match($0, /hits="[0-9]+"/); hits = substr($0, RSTART + 6, RLENGTH - 7)
+    key = source file ":" line
+    lines[key] = 1
+    if (hits + 0 > 0) covered[key] = 1
+  }
+  FNR == 1 { source = "" }
+  END {
+    for (key in lines) total++
+    for (key in covered) hit++
+    printf "line coverage: %.1f%% (%d of %d lines in Settlement.Wallet, Settlement.Orchestration)\n", total ? 100 * hit / total : 0, hit, total
+  }' "${coverage_reports[@]}" /dev/null
+
+read -r passed failed < <(awk '
+  function count(name) { return match($0, name "=\"[0-9]+\"") ? substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 3) : 0 }
+  /<Counters / { passed += count("passed"); failed += count("failed") + count("error") + count("timeout") + count("aborted") }
+  END { print passed + 0, failed + 0 }' "${test_reports[@]}" /dev/null)
+
+if ((failed > 0)); then finish "$passed" "$failed" 1 "tests failed"; fi
+if ((runs_failed > 0)); then finish "$passed" "$failed" 1 "$runs_failed test project(s) did not finish cleanly"; fi
+if ((passed == 0)); then finish 0 0 1 "no test ran"; fi
+finish "$passed" "$failed" 0

@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Settlement.Contracts;
+using Settlement.Orchestration.Configuration;
+using Settlement.Orchestration.Persistence;
+
+namespace Settlement.Orchestration.Sweeper;
+
+/// <summary>
+/// Finds trades that waited longer than the step timeout for a wallet answer (a lost message, a crash between commit and
+/// send, a wallet that was down) and asks each saga to send its awaited command again. Safe to run in every instance:
+/// the wallet applies an operation id once, and a resend refreshes the record's age.
+/// </summary>
+public sealed class StuckSettlementSweeper(
+    SettlementRecords records,
+    ISendEndpointProvider sendEndpoints,
+    IOptions<SettlementOptions> options,
+    ILogger<StuckSettlementSweeper> logger) : BackgroundService
+{
+    /// <summary>Resends per sweep at most, so a large backlog is worked off in steps rather than flooding the broker.</summary>
+    public const int BatchSize = 500;
+
+    static readonly Meter Meter = new("Settlement");
+    static readonly Counter<long> Resends = Meter.CreateCounter<long>("settlement_stuck_resends_total", description: "Stuck trades whose command was sent again");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var period = TimeSpan.FromTicks(Math.Max(settings.StepTimeout.Ticks / 2, TimeSpan.TicksPerSecond));
+        using var timer = new PeriodicTimer(period);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Sweep for stuck settlements failed; trying again in {Period}", period);
+            }
+        }
+    }
+
+    /// <summary>One sweep: returns how many trades were asked to resend.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var stuck = await records.ListWaitingSinceAsync(DateTimeOffset.UtcNow - settings.StepTimeout, BatchSize, cancellationToken);
+        if (stuck.Count == 0)
+            return 0;
+
+        var saga = await sendEndpoints.GetSendEndpoint(new Uri($"queue:{settings.QueueName}"));
+        foreach (var tradeId in stuck)
+            await saga.Send(new ResendSettlementStep { TradeId = tradeId }, cancellationToken);
+
+        Resends.Add(stuck.Count);
+        logger.LogWarning("{Count} settlements waited longer than {StepTimeout}: their commands are sent again (first: {TradeId})",
+            stuck.Count, settings.StepTimeout, stuck[0]);
+        return stuck.Count;
+    }
+}
