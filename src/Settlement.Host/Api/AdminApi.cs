@@ -1,3 +1,5 @@
+using Settlement.Host.DeadLetters;
+
 namespace Settlement.Host.Api;
 
 /// <summary>The admin and integration routes under <c>/api</c>, all behind the API key. Each concern maps its own routes.</summary>
@@ -9,6 +11,7 @@ public static class AdminApi
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new ExactDecimalConverter()));
         services.AddOrderCheckClient();
+        services.AddDeadLetters(configuration);
         return services;
     }
 
@@ -19,6 +22,7 @@ public static class AdminApi
         api.MapWalletRoutes();
         api.MapTradeRoutes();
         api.MapOrderCheckRoutes();
+        api.MapDeadLetterRoutes();
         return app;
     }
 }

@@ -46,6 +46,39 @@ sealed class RabbitMqManagement : IDisposable
             m.GetProperty("properties").TryGetProperty("headers", out var headers) ? headers.Clone() : default))];
     }
 
+    /// <summary>
+    /// What an operator's "Move messages" on a queue's page of the management UI does: a dynamic shovel named
+    /// <c>Move from {queue}</c> that moves the queue's current length to <paramref name="destination"/> and deletes itself.
+    /// Returns when it has.
+    /// </summary>
+    public async Task MoveMessagesAsync(string virtualHost, string queue, string destination)
+    {
+        var name = $"Move from {queue}";
+        var localUri = $"amqp:///{Escape(virtualHost)}";
+        var shovel = new Dictionary<string, object>
+        {
+            ["src-uri"] = localUri,
+            ["src-queue"] = queue,
+            ["src-protocol"] = "amqp091",
+            ["src-prefetch-count"] = 1000,
+            ["src-delete-after"] = "queue-length",
+            ["dest-protocol"] = "amqp091",
+            ["dest-uri"] = localUri,
+            ["dest-add-forward-headers"] = false,
+            ["ack-mode"] = "on-confirm",
+            ["dest-queue"] = destination,
+        };
+        var path = $"api/parameters/shovel/{Escape(virtualHost)}/{Escape(name)}";
+        (await _http.PutAsJsonAsync(path, new { component = "shovel", vhost = virtualHost, name, value = shovel })).EnsureSuccessStatusCode();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await _http.GetAsync(path)).StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"The shovel {name} did not finish.");
+            await Task.Delay(50);
+        }
+    }
+
     static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     public void Dispose() => _http.Dispose();
