@@ -1,14 +1,18 @@
 using Settlement.Host.Api;
 using Settlement.Host.Composition;
+using Settlement.Host.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSettlementSerilog(builder.Configuration, builder.Environment.ApplicationName);
 builder.Services.AddSettlementService(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
+builder.Services.AddSettlementObservability(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapAdminApi();
+app.MapSettlementObservability();
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in tests.</summary>
