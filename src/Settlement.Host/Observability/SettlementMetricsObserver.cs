@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MassTransit;
+using Settlement.Contracts;
 using Settlement.Orchestration.Saga;
 using static Settlement.Host.Observability.SettlementMetrics;
 
@@ -40,8 +41,7 @@ public sealed class SettlementMetricsObserver(SettlementMetrics metrics) : IStat
             // A trade suspended while compensating goes back to Compensating when its reversal's dead letter is replayed:
             // that is the same compensation. An operator's abort of a suspended trade starts one.
             case nameof(SettlementStateMachine.Compensating)
-                when previousState?.Name != nameof(SettlementStateMachine.Suspended)
-                     || context.Event.Name == nameof(SettlementStateMachine.AbortRequested):
+                when previousState?.Name != nameof(SettlementStateMachine.Suspended) || context.TryGetMessage<AbortSettlement>(out _):
                 metrics.RecordCompensationStarted();
                 break;
         }

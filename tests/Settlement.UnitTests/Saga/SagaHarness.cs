@@ -29,7 +29,8 @@ public sealed class SagaHarness : IAsyncDisposable
     public SettlementStateMachine Machine { get; }
     public WalletScript Wallet { get; }
 
-    public static async Task<SagaHarness> StartAsync()
+    /// <param name="configure">Further registrations, such as observers of the state machine.</param>
+    public static async Task<SagaHarness> StartAsync(Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection()
             .AddLogging()
@@ -45,6 +46,7 @@ public sealed class SagaHarness : IAsyncDisposable
                 x.AddSettlementSaga();
                 x.AddConsumer<ScriptedWallet, ScriptedWalletDefinition>();
             });
+        configure?.Invoke(services);
 
         var harness = new SagaHarness(services.BuildServiceProvider(validateScopes: true));
         await harness.Harness.Start();

@@ -1,0 +1,160 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Settlement.Contracts;
+using Settlement.Host.Observability;
+using Settlement.Host.Observability.Prometheus;
+using Settlement.Orchestration.Saga;
+using Settlement.UnitTests.Saga;
+
+namespace Settlement.UnitTests.Observability;
+
+/// <summary>The saga's metrics as the state and event observer records them, on MassTransit's in-memory harness.</summary>
+public class SettlementMetricsObserverTests
+{
+    [Fact]
+    public async Task A_settled_trade_counts_one_settlement_and_one_latency_observation()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt() with { ExecutedAt = DateTimeOffset.UtcNow.AddSeconds(-2) };
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.Settled);
+        var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"settled\"}", 1);
+
+        Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_count"));
+        Assert.InRange(Samples.Value(text, "settlement_latency_seconds_sum")!.Value, 2, 60);
+        Assert.Equal(0, Samples.Value(text, "settlement_latency_seconds_bucket{le=\"1\"}"));
+        Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_bucket{le=\"2.5\"}"));
+        Assert.Null(Samples.Value(text, "settlement_compensations_started_total"));
+        Assert.Null(Samples.Value(text, "settlement_retries_total"));
+    }
+
+    [Fact]
+    public async Task A_trade_whose_fee_is_refused_counts_as_settled_without_fee()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt();
+        m.Saga.Wallet.Refuse(trade.Op(SettlementLeg.FeeCollection), WalletErrorCode.UnknownAccount);
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.Settled);
+        var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"settled_without_fee\"}", 1);
+
+        Assert.Null(Samples.Value(text, "settlement_settlements_total{outcome=\"settled\"}"));
+        Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_count"));
+    }
+
+    [Fact]
+    public async Task A_refused_leg_counts_a_compensation_and_a_rollback()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt();
+        m.Saga.Wallet.Refuse(trade.Op(SettlementLeg.SellerDebit), WalletErrorCode.InsufficientBalance);
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.RolledBack);
+        var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"rolled_back\"}", 1);
+
+        Assert.Equal(1, Samples.Value(text, "settlement_compensations_started_total"));
+        Assert.Null(Samples.Value(text, "settlement_latency_seconds_count"));
+    }
+
+    [Fact]
+    public async Task An_invalid_trade_counts_as_rejected()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt() with { Quantity = 0m };
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.Rejected);
+
+        await m.ScrapeWhen("settlement_settlements_total{outcome=\"rejected\"}", 1);
+    }
+
+    [Fact]
+    public async Task Transient_wallet_faults_count_as_retries()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt();
+        m.Saga.Wallet.FailTransiently(trade.Op(SettlementLeg.BuyerCredit), times: 2);
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.Settled);
+
+        await m.ScrapeWhen("settlement_retries_total", 2);
+    }
+
+    [Fact]
+    public async Task A_reversal_replayed_after_a_suspension_continues_the_same_compensation()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt();
+        var reversal = trade.ReversalOp(SettlementLeg.BuyerCredit);
+        m.Saga.Wallet.Refuse(trade.Op(SettlementLeg.SellerDebit), WalletErrorCode.InsufficientBalance);
+        m.Saga.Wallet.FailTransiently(reversal, times: int.MaxValue);
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.Suspended);
+        m.Saga.Wallet.Heal(reversal);
+        await m.Saga.ReplayToWallet(m.Saga.Wallet.Received.OfType<ReverseOperation>().First(r => r.OperationId == reversal));
+        await m.Saga.WaitFor(trade.TradeId, x => x.RolledBack);
+        var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"rolled_back\"}", 1);
+
+        Assert.Equal(1, Samples.Value(text, "settlement_settlements_total{outcome=\"suspended\"}"));
+        Assert.Equal(1, Samples.Value(text, "settlement_compensations_started_total"));
+        Assert.Equal(3, Samples.Value(text, "settlement_retries_total"));
+    }
+
+    [Fact]
+    public async Task An_operators_abort_of_a_suspended_trade_starts_a_compensation()
+    {
+        await using var m = await MeteredSaga.StartAsync();
+        var trade = Trades.BtcUsdt();
+        m.Saga.Wallet.FailTransiently(trade.Op(SettlementLeg.SellerDebit), times: int.MaxValue);
+
+        await m.Saga.Publish(trade);
+        await m.Saga.WaitFor(trade.TradeId, x => x.Suspended);
+        await m.Saga.SendToSaga(new AbortSettlement { TradeId = trade.TradeId, Reason = "seller account frozen" });
+        await m.Saga.WaitFor(trade.TradeId, x => x.RolledBack);
+        var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"rolled_back\"}", 1);
+
+        Assert.Equal(1, Samples.Value(text, "settlement_compensations_started_total"));
+    }
+
+    /// <summary>The saga harness with <see cref="ObservabilityRegistration.AddSettlementMetrics"/> and a collector of its meter.</summary>
+    sealed class MeteredSaga : IAsyncDisposable
+    {
+        readonly MetricsCollector _collector;
+
+        MeteredSaga(SagaHarness saga)
+        {
+            Saga = saga;
+            _collector = new MetricsCollector([SettlementMetrics.MeterName], saga.Harness.Provider.GetRequiredService<IMeterFactory>());
+        }
+
+        public SagaHarness Saga { get; }
+
+        public static async Task<MeteredSaga> StartAsync() => new(await SagaHarness.StartAsync(services => services.AddSettlementMetrics()));
+
+        /// <summary>Collects until <paramref name="series"/> has <paramref name="expected"/> (observers run just after the state is set).</summary>
+        public async Task<string> ScrapeWhen(string series, double expected)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            var text = _collector.Collect();
+            while (Samples.Value(text, series) != expected && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+                text = _collector.Collect();
+            }
+
+            Assert.Equal(expected, Samples.Value(text, series));
+            return text;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _collector.Dispose();
+            await Saga.DisposeAsync();
+        }
+    }
+}
