@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Serilog;
+using Serilog.Formatting;
+using Serilog.Formatting.Display;
 using Serilog.Formatting.Json;
 
 namespace Settlement.Host.Observability;
@@ -14,25 +16,32 @@ namespace Settlement.Host.Observability;
 public static class SettlementLogging
 {
     public const string SectionName = "Serilog";
-    public const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    public const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext:l}: {Message:l}{NewLine}{Exception}";
 
     public static ILoggingBuilder AddSettlementSerilog(this ILoggingBuilder logging, IConfiguration configuration, string applicationName)
     {
-        var serilog = new LoggerConfiguration()
+        var logger = Configure(configuration, applicationName).WriteTo.Console(Formatter(configuration)).CreateLogger();
+        return logging.ClearProviders().AddSerilog(logger, dispose: true);
+    }
+
+    /// <summary>Levels from the <c>Serilog</c> section, and the fields every event carries: Application, ProcessId.</summary>
+    public static LoggerConfiguration Configure(IConfiguration configuration, string applicationName) =>
+        new LoggerConfiguration()
             .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Application", applicationName)
             .Enrich.WithProperty("ProcessId", Environment.ProcessId);
 
+    /// <summary><c>Serilog:Format</c>: <c>Json</c> (the default) or <c>Text</c>.</summary>
+    public static ITextFormatter Formatter(IConfiguration configuration)
+    {
         var format = configuration[$"{SectionName}:Format"] ?? "Json";
-        serilog = format.ToUpperInvariant() switch
+        return format.ToUpperInvariant() switch
         {
-            "JSON" => serilog.WriteTo.Console(new JsonFormatter(renderMessage: true)),
-            "TEXT" => serilog.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture),
+            "JSON" => new JsonFormatter(renderMessage: true),
+            "TEXT" => new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture),
             _ => throw new OptionsValidationException($"{SectionName}:Format", typeof(string),
                 [$"{SectionName}:Format is '{format}': use Json (the default) or Text"]),
         };
-
-        return logging.ClearProviders().AddSerilog(serilog.CreateLogger(), dispose: true);
     }
 }
