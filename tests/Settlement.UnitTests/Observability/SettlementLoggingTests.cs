@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting;
 using Serilog.Extensions.Logging;
+using Serilog.Formatting;
 using Settlement.Host.Observability;
 
 namespace Settlement.UnitTests.Observability;
