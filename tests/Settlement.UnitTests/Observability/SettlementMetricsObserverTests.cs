@@ -17,8 +17,7 @@ public class SettlementMetricsObserverTests
         await using var m = await MeteredSaga.StartAsync();
         var trade = Trades.BtcUsdt() with { ExecutedAt = DateTimeOffset.UtcNow.AddSeconds(-2) };
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.Settled);
+        await m.RunUntil(trade, x => x.Settled);
         var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"settled\"}", 1);
 
         Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_count"));
@@ -36,8 +35,7 @@ public class SettlementMetricsObserverTests
         var trade = Trades.BtcUsdt();
         m.Saga.Wallet.Refuse(trade.Op(SettlementLeg.FeeCollection), WalletErrorCode.UnknownAccount);
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.Settled);
+        await m.RunUntil(trade, x => x.Settled);
         var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"settled_without_fee\"}", 1);
 
         Assert.Null(Samples.Value(text, "settlement_settlements_total{outcome=\"settled\"}"));
@@ -51,8 +49,7 @@ public class SettlementMetricsObserverTests
         var trade = Trades.BtcUsdt();
         m.Saga.Wallet.Refuse(trade.Op(SettlementLeg.SellerDebit), WalletErrorCode.InsufficientBalance);
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.RolledBack);
+        await m.RunUntil(trade, x => x.RolledBack);
         var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"rolled_back\"}", 1);
 
         Assert.Equal(1, Samples.Value(text, "settlement_compensations_started_total"));
@@ -65,8 +62,7 @@ public class SettlementMetricsObserverTests
         await using var m = await MeteredSaga.StartAsync();
         var trade = Trades.BtcUsdt() with { Quantity = 0m };
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.Rejected);
+        await m.RunUntil(trade, x => x.Rejected);
 
         await m.ScrapeWhen("settlement_settlements_total{outcome=\"rejected\"}", 1);
     }
@@ -78,8 +74,7 @@ public class SettlementMetricsObserverTests
         var trade = Trades.BtcUsdt();
         m.Saga.Wallet.FailTransiently(trade.Op(SettlementLeg.BuyerCredit), times: 2);
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.Settled);
+        await m.RunUntil(trade, x => x.Settled);
 
         await m.ScrapeWhen("settlement_retries_total", 2);
     }
@@ -93,8 +88,7 @@ public class SettlementMetricsObserverTests
         m.Saga.Wallet.Refuse(trade.Op(SettlementLeg.SellerDebit), WalletErrorCode.InsufficientBalance);
         m.Saga.Wallet.FailTransiently(reversal, times: int.MaxValue);
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.Suspended);
+        await m.RunUntil(trade, x => x.Suspended);
         m.Saga.Wallet.Heal(reversal);
         await m.Saga.ReplayToWallet(m.Saga.Wallet.Received.OfType<ReverseOperation>().First(r => r.OperationId == reversal));
         await m.Saga.WaitFor(trade.TradeId, x => x.RolledBack);
@@ -112,8 +106,7 @@ public class SettlementMetricsObserverTests
         var trade = Trades.BtcUsdt();
         m.Saga.Wallet.FailTransiently(trade.Op(SettlementLeg.SellerDebit), times: int.MaxValue);
 
-        await m.Saga.Publish(trade);
-        await m.Saga.WaitFor(trade.TradeId, x => x.Suspended);
+        await m.RunUntil(trade, x => x.Suspended);
         await m.Saga.SendToSaga(new AbortSettlement { TradeId = trade.TradeId, Reason = "seller account frozen" });
         await m.Saga.WaitFor(trade.TradeId, x => x.RolledBack);
         var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"rolled_back\"}", 1);
@@ -133,6 +126,13 @@ public class SettlementMetricsObserverTests
         }
 
         public SagaHarness Saga { get; }
+
+        /// <summary>Publishes the trade and waits until its record is in <paramref name="state"/>.</summary>
+        public async Task RunUntil(TradeExecuted trade, Func<SettlementStateMachine, MassTransit.State> state)
+        {
+            await Saga.Publish(trade);
+            await Saga.WaitFor(trade.TradeId, state);
+        }
 
         public static async Task<MeteredSaga> StartAsync() => new(await SagaHarness.StartAsync(services => services.AddSettlementMetrics()));
 
