@@ -15,22 +15,26 @@ namespace Settlement.IntegrationTests.Observability;
 
 /// <summary>
 /// The web host as <c>Program</c> composes it (<see cref="WebApplicationFactory{Program}"/>), on the fixture's servers, in a
-/// RabbitMQ virtual host of its own, with the management API configured and the metrics cache off.
+/// RabbitMQ virtual host and a database of its own, with the management API configured and the metrics cache off.
 /// </summary>
 sealed class ObservedService : IAsyncDisposable
 {
     readonly WebApplicationFactory<Program> _factory;
     readonly RabbitMqManagement _management;
 
-    ObservedService(WebApplicationFactory<Program> factory, RabbitMqManagement management, string virtualHost)
+    ObservedService(WebApplicationFactory<Program> factory, RabbitMqManagement management, string virtualHost, string connectionString)
     {
         _factory = factory;
         _management = management;
         VirtualHost = virtualHost;
+        ConnectionString = connectionString;
         Http = factory.CreateClient();
     }
 
     public string VirtualHost { get; }
+
+    /// <summary>The service's own database (its stuck-saga sweeper must not see other tests' records).</summary>
+    public string ConnectionString { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => _factory.Services;
 
@@ -42,10 +46,11 @@ sealed class ObservedService : IAsyncDisposable
         var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
         var virtualHost = $"observability-test-{Guid.NewGuid():N}";
         await management.CreateVirtualHostAsync(virtualHost);
+        var connectionString = await servers.CreateDatabaseAsync();
 
         var configuration = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Settlement"] = servers.PostgresConnectionString,
+            ["ConnectionStrings:Settlement"] = connectionString,
             ["RabbitMq:Uri"] = new Uri(servers.RabbitMqUri, virtualHost).ToString(),
             ["RabbitMq:ManagementUri"] = servers.RabbitMqManagementUri.ToString(),
             ["Api:Key"] = "observability-tests-api-key",
@@ -59,12 +64,15 @@ sealed class ObservedService : IAsyncDisposable
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            // As deployed. (In Development the host validates scopes, and StuckSettlementSweeper, a singleton, takes the
+            // scoped ISendEndpointProvider: the host would not build.)
+            web.UseEnvironment("Production");
             foreach (var (key, value) in configuration)
                 web.UseSetting(key, value);
             if (services is not null)
                 web.ConfigureTestServices(services);
         });
-        return new ObservedService(factory, management, virtualHost);
+        return new ObservedService(factory, management, virtualHost, connectionString);
     }
 
     /// <summary>Deposits what the trade needs, publishes it as the matching engine would, and waits until it settles.</summary>
