@@ -38,7 +38,7 @@ public class ObservabilityEndpointsTests(ServersFixture fixture) : IClassFixture
     {
         // Nothing listens on port 1. The schema migration, which would stop start-up, is left out; the bus starts as usual.
         await using var service = await ObservedService.StartAsync(fixture.Servers,
-            new Dictionary<string, string> { ["ConnectionStrings:Settlement"] = "Host=127.0.0.1;Port=1;Username=postgres;Timeout=2" },
+            new Dictionary<string, string?> { ["ConnectionStrings:Settlement"] = "Host=127.0.0.1;Port=1;Username=postgres;Timeout=2" },
             services => services.Remove(services.Single(d => d.ImplementationType == typeof(SchemaMigrationService))));
 
         using var ready = await service.Http.GetAsync("/health/ready");
@@ -97,7 +97,7 @@ public class ObservabilityEndpointsTests(ServersFixture fixture) : IClassFixture
     public async Task A_trade_waiting_for_the_wallet_longer_than_the_step_timeout_counts_as_stuck()
     {
         // A step timeout of 10 minutes also keeps the service's sweeper, which would resend and so refresh the record, idle.
-        await using var service = await ObservedService.StartAsync(fixture.Servers, new Dictionary<string, string> { ["Settlement:StepTimeout"] = "00:10:00" });
+        await using var service = await ObservedService.StartAsync(fixture.Servers, new Dictionary<string, string?> { ["Settlement:StepTimeout"] = "00:10:00" });
         var rows = new SettlementRows(service.ConnectionString);
         Assert.Equal(0, ObservedService.SampleOf(await service.Http.GetStringAsync("/metrics"), "settlement_stuck_sagas"));
 

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Settlement.Contracts;
-using Settlement.IntegrationTests.Wallet;
+using Settlement.IntegrationTests.Settlement;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
@@ -14,65 +15,51 @@ using Settlement.Wallet.Ledger;
 namespace Settlement.IntegrationTests.Observability;
 
 /// <summary>
-/// The web host as <c>Program</c> composes it (<see cref="WebApplicationFactory{Program}"/>), on the fixture's servers, in a
-/// RabbitMQ virtual host and a database of its own, with the management API configured and the metrics cache off.
+/// The web host as <c>Program</c> composes it (<see cref="WebApplicationFactory{Program}"/>) in a <see cref="ServiceSandbox"/>
+/// of its own, with the RabbitMQ management API configured and the metrics cache off, so every scrape reads afresh.
 /// </summary>
 sealed class ObservedService : IAsyncDisposable
 {
+    readonly ServiceSandbox _sandbox;
     readonly WebApplicationFactory<Program> _factory;
-    readonly RabbitMqManagement _management;
 
-    ObservedService(WebApplicationFactory<Program> factory, RabbitMqManagement management, string virtualHost, string connectionString)
+    ObservedService(ServiceSandbox sandbox, WebApplicationFactory<Program> factory)
     {
+        _sandbox = sandbox;
         _factory = factory;
-        _management = management;
-        VirtualHost = virtualHost;
-        ConnectionString = connectionString;
         Http = factory.CreateClient();
     }
 
-    public string VirtualHost { get; }
-
-    /// <summary>The service's own database (its stuck-saga sweeper must not see other tests' records).</summary>
-    public string ConnectionString { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => _factory.Services;
 
-    /// <param name="settings">Configuration over the defaults below.</param>
+    /// <summary>The service's own database.</summary>
+    public string ConnectionString => _sandbox.ConnectionString;
+
+    /// <param name="settings">Configuration over the sandbox's and the defaults below.</param>
     /// <param name="services">Registrations over the service's own.</param>
-    public static async Task<ObservedService> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null,
+    public static async Task<ObservedService> StartAsync(TestServers servers, IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
-        var virtualHost = $"observability-test-{Guid.NewGuid():N}";
-        await management.CreateVirtualHostAsync(virtualHost);
-        var connectionString = await servers.CreateDatabaseAsync();
-
-        var configuration = new Dictionary<string, string>
+        var sandbox = await ServiceSandbox.CreateAsync(servers);
+        var observability = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Settlement"] = connectionString,
-            ["RabbitMq:Uri"] = new Uri(servers.RabbitMqUri, virtualHost).ToString(),
             ["RabbitMq:ManagementUri"] = servers.RabbitMqManagementUri.ToString(),
             ["Api:Key"] = "observability-tests-api-key",
-            ["Settlement:FeeWalletUserId"] = Guid.NewGuid().ToString(),
             ["Observability:CacheDuration"] = "00:00:00",
             // Serilog:MinimumLevel:Default would not do: the factory passes settings as arguments, their parent sections too, empty.
             ["Serilog:MinimumLevel"] = "Warning",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            configuration[key] = value;
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            // As deployed. (In Development the host validates scopes, and StuckSettlementSweeper, a singleton, takes the
-            // scoped ISendEndpointProvider: the host would not build.)
-            web.UseEnvironment("Production");
-            foreach (var (key, value) in configuration)
+            web.UseEnvironment(Environments.Production);
+            foreach (var (key, value) in sandbox.Configuration.Concat(observability).Concat(settings ?? new Dictionary<string, string?>()))
                 web.UseSetting(key, value);
             if (services is not null)
                 web.ConfigureTestServices(services);
         });
-        return new ObservedService(factory, management, virtualHost, connectionString);
+        return new ObservedService(sandbox, factory);
     }
 
     /// <summary>Deposits what the trade needs, publishes it as the matching engine would, and waits until it settles.</summary>
@@ -116,7 +103,6 @@ sealed class ObservedService : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
-        await _management.DeleteVirtualHostAsync(VirtualHost);
-        _management.Dispose();
+        await _sandbox.DisposeAsync();
     }
 }
