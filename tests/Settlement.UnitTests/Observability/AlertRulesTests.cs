@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Settlement.Testing;
 
 namespace Settlement.UnitTests.Observability;
 
@@ -30,7 +31,7 @@ public class AlertRulesTests
 
         var start = new ProcessStartInfo(promtool!, arguments)
         {
-            WorkingDirectory = RulesDirectory(),
+            WorkingDirectory = Path.Combine(ServersScript.RepositoryRoot(), "deploy", "prometheus"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -42,18 +43,5 @@ public class AlertRulesTests
 
         Assert.True(process.ExitCode == 0,
             $"promtool {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}");
-    }
-
-    /// <summary>deploy/prometheus of the repository these tests were built from.</summary>
-    static string RulesDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var rules = Path.Combine(directory.FullName, "deploy", "prometheus");
-            if (File.Exists(Path.Combine(rules, "alerts.yml")))
-                return rules;
-        }
-
-        throw new DirectoryNotFoundException($"No deploy/prometheus/alerts.yml above {AppContext.BaseDirectory}");
     }
 }

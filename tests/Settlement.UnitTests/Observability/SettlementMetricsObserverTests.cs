@@ -15,15 +15,16 @@ public class SettlementMetricsObserverTests
     public async Task A_settled_trade_counts_one_settlement_and_one_latency_observation()
     {
         await using var m = await MeteredSaga.StartAsync();
-        var trade = Trades.BtcUsdt() with { ExecutedAt = DateTimeOffset.UtcNow.AddSeconds(-2) };
+        // Executed 20 s ago: its latency falls in the (10 s, 30 s] bucket unless settling itself takes over 10 s.
+        var trade = Trades.BtcUsdt() with { ExecutedAt = DateTimeOffset.UtcNow.AddSeconds(-20) };
 
         await m.RunUntil(trade, x => x.Settled);
         var text = await m.ScrapeWhen("settlement_settlements_total{outcome=\"settled\"}", 1);
 
         Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_count"));
-        Assert.InRange(Samples.Value(text, "settlement_latency_seconds_sum")!.Value, 2, 60);
-        Assert.Equal(0, Samples.Value(text, "settlement_latency_seconds_bucket{le=\"1\"}"));
-        Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_bucket{le=\"2.5\"}"));
+        Assert.InRange(Samples.Value(text, "settlement_latency_seconds_sum")!.Value, 20, 30);
+        Assert.Equal(0, Samples.Value(text, "settlement_latency_seconds_bucket{le=\"10\"}"));
+        Assert.Equal(1, Samples.Value(text, "settlement_latency_seconds_bucket{le=\"30\"}"));
         Assert.Null(Samples.Value(text, "settlement_compensations_started_total"));
         Assert.Null(Samples.Value(text, "settlement_retries_total"));
     }
