@@ -24,12 +24,15 @@ public static class ObservabilityRegistration
         return services;
     }
 
+    /// <summary>
+    /// <c>/metrics</c> and the health checks. The queue gauges read the management API where <c>BrokerManagementOptions</c>
+    /// say, which <c>AddAdminApi</c> registers (with the dead-letter routes).
+    /// </summary>
     public static IServiceCollection AddSettlementObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettlementMetrics();
         services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RabbitMqManagementOptions>().Bind(configuration.GetSection(Composition.RabbitMqOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(provider => new MetricsCollector(

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Settlement.Host.Composition;
+using Settlement.Host.DeadLetters;
 using Settlement.Host.Observability;
 
 namespace Settlement.UnitTests.Observability;
@@ -9,43 +12,31 @@ namespace Settlement.UnitTests.Observability;
 public class RabbitMqManagementClientTests
 {
     [Fact]
-    public async Task Without_a_management_URI_it_asks_port_15672_of_the_broker_host_with_the_broker_credentials()
+    public async Task It_lists_the_queues_of_the_service_virtual_host_with_the_management_credentials_and_their_depths()
     {
-        var (client, requests) = Client(new RabbitMqManagementOptions(), "amqp://settle:s%40cret@rabbit.internal:5672/prod%2Feu");
+        var handler = new Answering("""[{"name":"wallet","messages":2},{"name":"wallet_error","messages":11},{"name":"fresh"}]""");
+        var client = new RabbitMqManagementClient(new Clients(handler), Management(new Dictionary<string, string?>
+        {
+            ["RabbitMq:Uri"] = "amqp://guest:guest@127.0.0.1:5672/prod%2Feu",
+            ["RabbitMq:ManagementUri"] = "https://ops:s%40cret@mq.example/rabbitmq",
+        }));
 
         var depths = await client.QueueDepthsAsync(CancellationToken.None);
 
-        var request = Assert.Single(requests);
-        Assert.Equal("http://rabbit.internal:15672/api/queues/prod%2Feu?columns=name,messages", request.RequestUri!.AbsoluteUri);
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("settle:s@cret")), request.Headers.Authorization?.ToString());
-        Assert.Equal("prod/eu", client.VirtualHost);
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("https://mq.example/rabbitmq/api/queues/prod%2Feu?columns=name,messages", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:s@cret")), request.Headers.Authorization?.ToString());
         Assert.Equal(new Dictionary<string, long> { ["wallet"] = 2, ["wallet_error"] = 11 }, depths);
     }
 
-    [Fact]
-    public async Task A_configured_management_URI_and_credentials_take_precedence()
+    /// <summary>The management options as the host resolves them from configuration.</summary>
+    static IOptions<BrokerManagementOptions> Management(Dictionary<string, string?> settings)
     {
-        var options = new RabbitMqManagementOptions
-        {
-            ManagementUri = new Uri("https://ops:old@mq.example/rabbitmq"),
-            ManagementPassword = "new",
-        };
-        var (client, requests) = Client(options, "amqp://guest:guest@127.0.0.1:5672/");
-
-        await client.QueueDepthsAsync(CancellationToken.None);
-
-        var request = Assert.Single(requests);
-        Assert.Equal("https://mq.example/rabbitmq/api/queues/%2F?columns=name,messages", request.RequestUri!.AbsoluteUri);
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:new")), request.Headers.Authorization?.ToString());
-    }
-
-    /// <summary>A client whose HTTP calls are recorded and answered with three queues, one without statistics yet.</summary>
-    static (RabbitMqManagementClient Client, List<HttpRequestMessage> Requests) Client(RabbitMqManagementOptions options, string brokerUri)
-    {
-        var handler = new Answering("""[{"name":"wallet","messages":2},{"name":"wallet_error","messages":11},{"name":"fresh"}]""");
-        var client = new RabbitMqManagementClient(new Clients(handler), Options.Create(options),
-            Options.Create(new RabbitMqOptions { Uri = new Uri(brokerUri) }));
-        return (client, handler.Requests);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
+        services.AddDeadLetters(configuration);
+        return services.BuildServiceProvider().GetRequiredService<IOptions<BrokerManagementOptions>>();
     }
 
     sealed class Answering(string json) : HttpMessageHandler
