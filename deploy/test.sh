@@ -22,6 +22,11 @@ finish() { # PASSED FAILED EXIT_CODE [WHY]
 
 step "servers"
 deploy/servers.sh install
+# promtool checks the alert rules (deploy/prometheus); Debian's prometheus package ships it.
+if ! command -v promtool >/dev/null && [[ $(id -u) -eq 0 ]]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
+fi
 
 step "build"
 if ! dotnet restore Settlement.sln || ! dotnet build Settlement.sln -c Release --no-restore -warnaserror -m:1 -nodeReuse:false; then

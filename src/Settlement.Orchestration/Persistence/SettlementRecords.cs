@@ -49,7 +49,6 @@ public sealed class SettlementRecords(IDbContextFactory<SettlementDbContext> dbC
         return new SettlementPage(items, new SettlementCursor(last.UpdatedAt, last.CorrelationId));
     }
 
-    /// <summary>How many records are in each state, by state name.</summary>
     /// <summary>Trades waiting for a wallet answer (see <see cref="SettlementStateMachine.WaitingStates"/>) since before <paramref name="updatedBefore"/>, oldest first.</summary>
     public async Task<IReadOnlyList<Guid>> ListWaitingSinceAsync(DateTimeOffset updatedBefore, int max, CancellationToken cancellationToken = default)
     {
@@ -72,6 +71,7 @@ public sealed class SettlementRecords(IDbContextFactory<SettlementDbContext> dbC
             .CountAsync(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before, cancellationToken);
     }
 
+    /// <summary>How many records are in each state, by state name.</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountByStateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);

@@ -54,7 +54,7 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
 
         // A fee credit replayed from the dead-letter queue after the trade settled without it.
         During(Settled,
-            When(LegCredited, context => context.Message.OperationId == FeeOperationId(context.Saga))
+            When(LegCredited, context => !context.Saga.FeeCollected && context.Message.OperationId == FeeOperationId(context.Saga))
                 .Then(context => MarkFeeCollected(context.Saga, context.Message.RetryAttempts)));
 
         // Compensation: reverse the applied legs, last first.

@@ -91,6 +91,13 @@ public class RetryAndDeadLetterTests
         await SagaHarness.WaitUntil(() => h.Saga.Sagas.Contains(trade.TradeId)!.FeeCollected);
 
         Assert.Contains("FeeCollection", h.Saga.Sagas.Contains(trade.TradeId)!.CompletedLegs);
+
+        // The same answer again (a second replay) changes nothing.
+        await h.SendToSaga(new BalanceCredited { OperationId = fee, TradeId = trade.TradeId, RetryAttempts = 2 });
+        await h.Harness.InactivityTask;
+        var record = h.Saga.Sagas.Contains(trade.TradeId)!;
+        Assert.Single(record.CompletedLegs, leg => leg == "FeeCollection");
+        Assert.Equal(3, record.SettlementRetryCount);
     }
 
     [Fact]
