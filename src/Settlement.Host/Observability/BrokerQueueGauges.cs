@@ -26,6 +26,11 @@ public sealed class BrokerQueueGauges
             () => Depths(name => name.EndsWith(ErrorQueueSuffix, StringComparison.Ordinal)),
             "{message}",
             "Messages in each dead-letter queue (*_error) of the service's virtual host: commands and events that failed after their retries.");
+        var threshold = options.Value.DeadLetterAlertThreshold;
+        metrics.Meter.CreateObservableGauge("settlement_dead_letter_alert_threshold",
+            () => threshold,
+            "{message}",
+            "Observability:DeadLetterAlertThreshold: dead letters in one queue above which the SettlementDeadLetters alert fires.");
         metrics.Meter.CreateObservableGauge("settlement_queue_messages",
             () => Depths(ownQueues.Contains),
             "{message}",
