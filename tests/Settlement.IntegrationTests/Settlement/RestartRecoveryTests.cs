@@ -19,23 +19,7 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         // What the dead process left behind: the buyer debit applied by the wallet, the saga's step committed
         // (BuyerDebited, waiting for the buyer credit it never sent), and the wallet's answer still unacknowledged
         // in the settlement queue, so the broker delivers it again to the next process.
-        await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
-        {
-            await s.DepositAsync(buyer, market.Quote, 30_000m);
-            await s.DepositAsync(seller, market.Base, 2m);
-            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit);
-            var applied = await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
-            Assert.True(applied.IsApplied);
-
-            var factory = s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>();
-            await using var db = await factory.CreateDbContextAsync();
-            var record = Record(trade, s.FeeWallet);
-            record.CurrentState = "BuyerDebited";
-            record.CompletedLegs = [nameof(SettlementLeg.BuyerDebit)];
-            record.PendingLeg = nameof(SettlementLeg.BuyerCredit);
-            db.Add(record);
-            await db.SaveChangesAsync();
-        });
+        await using var service = await SettlementService.StartAsync(fixture.Servers, s => LeaveDiedAfterBuyerDebit(s, market, trade));
 
         await service.SendAsync("settlement", new BalanceDebited
         {
@@ -66,19 +50,8 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         // the sweeper can move it on.
         await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
         {
-            await s.DepositAsync(buyer, market.Quote, 30_000m);
-            await s.DepositAsync(seller, market.Base, 2m);
-            var buyerDebit = SettlementPlan.Leg(Record(trade, s.FeeWallet), SettlementLeg.BuyerDebit);
-            await s.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId));
-
-            var factory = s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>();
-            await using var db = await factory.CreateDbContextAsync();
-            var record = Record(trade, s.FeeWallet);
-            record.CurrentState = "BuyerDebited";
-            record.CompletedLegs = [nameof(SettlementLeg.BuyerDebit)];
-            record.PendingLeg = nameof(SettlementLeg.BuyerCredit);
-            db.Add(record);
-            await db.SaveChangesAsync();
+            await LeaveDiedAfterBuyerDebit(s, market, trade);
+            await using var db = await s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>().CreateDbContextAsync();
             await db.Database.ExecuteSqlAsync(
                 $"UPDATE settlement.settlements SET updated_at = now() - interval '10 minutes' WHERE trade_id = {trade.TradeId}");
         }, new Dictionary<string, string?> { ["Settlement:StepTimeout"] = "00:00:02" });
@@ -89,6 +62,26 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         Assert.Equal(5, (await service.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
         Assert.Equal(4_987.5m, await service.BalanceAsync(buyer, market.Quote));
         Assert.Equal(24_975m, await service.BalanceAsync(seller, market.Quote));
+    }
+
+    /// <summary>
+    /// The state a process leaves when it dies right after committing BuyerDebited: both parties funded, the buyer debit
+    /// applied by the wallet, the record waiting for the buyer credit that was never sent.
+    /// </summary>
+    static async Task LeaveDiedAfterBuyerDebit(SettlementService service, Market market, TradeExecuted trade)
+    {
+        await service.DepositAsync(trade.BuyerUserId, market.Quote, 30_000m);
+        await service.DepositAsync(trade.SellerUserId, market.Base, 2m);
+        var record = Record(trade, service.FeeWallet);
+        var buyerDebit = SettlementPlan.Leg(record, SettlementLeg.BuyerDebit);
+        Assert.True((await service.Ledger.DebitAsync((DebitBalance)buyerDebit.ToCommand(trade.TradeId))).IsApplied);
+
+        record.CurrentState = "BuyerDebited";
+        record.CompletedLegs = [nameof(SettlementLeg.BuyerDebit)];
+        record.PendingLeg = nameof(SettlementLeg.BuyerCredit);
+        await using var db = await service.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>().CreateDbContextAsync();
+        db.Add(record);
+        await db.SaveChangesAsync();
     }
 
     static SettlementState Record(TradeExecuted trade, Guid feeWallet)
