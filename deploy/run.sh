@@ -73,7 +73,8 @@ export RabbitMq__ManagementUri="http://guest:guest@127.0.0.1:$mgmt_port/"
 export Urls="http://127.0.0.1:$api_port"
 export Api__Key MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Production}
 
-dotnet "$home/host/Settlement.Host.dll" &
+# From its own folder, so that its appsettings.json is found (the content root is the working directory).
+(cd "$home/host" && exec dotnet Settlement.Host.dll) &
 service=$!
 forward() { say "stopping the service"; kill -TERM "$service" 2>/dev/null || true; }
 trap forward INT TERM
