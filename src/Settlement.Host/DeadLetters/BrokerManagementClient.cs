@@ -8,29 +8,32 @@ using Microsoft.Extensions.Options;
 namespace Settlement.Host.DeadLetters;
 
 /// <summary>
-/// The calls of RabbitMQ's management HTTP API the dead-letter routes need, in the service's virtual host: which queues
-/// exist, and dynamic shovels (what the management UI's "Move messages" creates). A typed client of IHttpClientFactory.
+/// The calls of RabbitMQ's management HTTP API the service makes, at <c>RabbitMq:ManagementUri</c> and in the service's
+/// virtual host: which queues exist and how deep they are (dead-letter routes, queue gauges), and dynamic shovels (what
+/// the management UI's "Move messages" creates).
 /// </summary>
-public sealed class BrokerManagementClient
+public sealed class BrokerManagementClient(IHttpClientFactory httpClients, IOptions<BrokerManagementOptions> options)
 {
-    readonly HttpClient _http;
-    readonly string _virtualHost;
+    public const string HttpClientName = "rabbitmq-management";
 
-    public BrokerManagementClient(HttpClient http, IOptions<BrokerManagementOptions> options)
-    {
-        var managementUri = options.Value.ManagementUri!;
-        _http = http;
-        _http.BaseAddress = new UriBuilder(managementUri) { UserName = string.Empty, Password = string.Empty, Path = WithTrailingSlash(managementUri.AbsolutePath) }.Uri;
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(managementUri.UserInfo))));
-        _virtualHost = Uri.EscapeDataString(options.Value.VirtualHost);
-    }
+    readonly Uri _root = Root(options.Value.ManagementUri!);
+    readonly string _virtualHost = Uri.EscapeDataString(options.Value.VirtualHost);
+    readonly AuthenticationHeaderValue _authorization = new("Basic",
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(options.Value.ManagementUri!.UserInfo))));
 
     /// <summary>The names of all queues of the virtual host.</summary>
     public async Task<IReadOnlySet<string>> QueueNamesAsync(CancellationToken cancellationToken)
     {
-        var queues = await _http.GetFromJsonAsync<QueueName[]>($"api/queues/{_virtualHost}?columns=name", cancellationToken);
+        var queues = await GetAsync<QueueRow[]>($"api/queues/{_virtualHost}?columns=name", cancellationToken);
         return (queues ?? []).Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The number of ready and unacknowledged messages of each queue of the virtual host whose count is known yet.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync(CancellationToken cancellationToken)
+    {
+        var queues = await GetAsync<QueueRow[]>($"api/queues/{_virtualHost}?columns=name,messages", cancellationToken);
+        // A queue's message count appears with the broker's first statistics about it, a few seconds after it is declared.
+        return (queues ?? []).Where(q => q.Messages is not null).ToDictionary(q => q.Name, q => q.Messages!.Value, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -54,7 +57,7 @@ public sealed class BrokerManagementClient
             ["dest-add-forward-headers"] = false,
             ["ack-mode"] = "on-confirm",
         };
-        using var response = await _http.PutAsJsonAsync(ShovelPath(name), new { value = shovel }, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Put, ShovelPath(name), JsonContent.Create(new { value = shovel }), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException(
@@ -66,16 +69,38 @@ public sealed class BrokerManagementClient
     /// <summary>Whether the dynamic shovel is still defined: one started with a message count deletes itself when done.</summary>
     public async Task<bool> ShovelExistsAsync(string name, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(ShovelPath(name), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, ShovelPath(name), null, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return false;
         response.EnsureSuccessStatusCode();
         return true;
     }
 
+    async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+    }
+
+    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_root, path)) { Content = content };
+        request.Headers.Authorization = _authorization;
+        var http = httpClients.CreateClient(HttpClientName);
+        return await http.SendAsync(request, cancellationToken);
+    }
+
     string ShovelPath(string name) => $"api/parameters/shovel/{_virtualHost}/{Uri.EscapeDataString(name)}";
 
-    static string WithTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
+    /// <summary>The management API's root without credentials, query or fragment; a path prefix (a proxied UI) is kept.</summary>
+    static Uri Root(Uri managementUri)
+    {
+        var root = new UriBuilder(managementUri) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty };
+        if (!root.Path.EndsWith('/'))
+            root.Path += "/";
+        return root.Uri;
+    }
 
-    sealed record QueueName([property: JsonPropertyName("name")] string Name);
+    sealed record QueueRow([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("messages")] long? Messages);
 }

@@ -14,7 +14,9 @@ public static class DeadLetterApi
                 "RabbitMq:ManagementUri must be an absolute http:// or https:// URI")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<BrokerManagementOptions>, BrokerManagementOptionsSetup>();
-        services.AddHttpClient<BrokerManagementClient>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        // Metrics scrapes call it every few seconds: its request logging would add four lines per scrape.
+        services.AddHttpClient(BrokerManagementClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        services.AddSingleton<BrokerManagementClient>();
         services.AddSingleton<ErrorQueueBroker>();
         services.AddTransient<DeadLetterService>();
         return services;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Settlement.Host.DeadLetters;
 using Settlement.Orchestration.Configuration;
 using Settlement.Wallet;
 
@@ -16,7 +17,7 @@ public sealed class BrokerQueueGauges
 
     readonly CachedReading<IReadOnlyDictionary<string, long>> _reading;
 
-    public BrokerQueueGauges(SettlementMetrics metrics, RabbitMqManagementClient management, IOptions<SettlementOptions> settlement,
+    public BrokerQueueGauges(SettlementMetrics metrics, BrokerManagementClient management, IOptions<SettlementOptions> settlement,
         IOptions<ObservabilityOptions> options, TimeProvider time, ILogger<BrokerQueueGauges> logger)
     {
         string[] ownQueues = [settlement.Value.QueueName, WalletEndpoint.Name];

@@ -37,9 +37,6 @@ public static class ObservabilityRegistration
 
         services.AddSingleton(provider => new MetricsCollector(
             [SettlementMetrics.MeterName, InstrumentationOptions.MeterName], provider.GetRequiredService<IMeterFactory>()));
-        // Every scrape calls it: its request logging would add four lines per scrape.
-        services.AddHttpClient(RabbitMqManagementClient.HttpClientName).RemoveAllLoggers();
-        services.AddSingleton<RabbitMqManagementClient>();
         services.AddSingleton<BrokerQueueGauges>();
         services.AddSingleton<SagaGauges>();
         services.AddSingleton(provider => new MetricsEndpoint(

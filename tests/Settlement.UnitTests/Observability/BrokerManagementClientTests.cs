@@ -9,13 +9,13 @@ using Settlement.Host.Observability;
 
 namespace Settlement.UnitTests.Observability;
 
-public class RabbitMqManagementClientTests
+public class BrokerManagementClientTests
 {
     [Fact]
     public async Task It_lists_the_queues_of_the_service_virtual_host_with_the_management_credentials_and_their_depths()
     {
         var handler = new Answering("""[{"name":"wallet","messages":2},{"name":"wallet_error","messages":11},{"name":"fresh"}]""");
-        var client = new RabbitMqManagementClient(new Clients(handler), Management(new Dictionary<string, string?>
+        var client = new BrokerManagementClient(new Clients(handler), Management(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = "amqp://guest:guest@127.0.0.1:5672/prod%2Feu",
             ["RabbitMq:ManagementUri"] = "https://ops:s%40cret@mq.example/rabbitmq",
