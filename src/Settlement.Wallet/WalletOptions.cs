@@ -30,6 +30,12 @@ public sealed class WalletOptions
     /// </summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Chaos testing only: the share (0 to 1) of wallet deliveries failed on purpose with a transient fault, half before
+    /// and half after the command is handled. 0, the default, injects nothing; never set it in production.
+    /// </summary>
+    public double InjectedFaultRate { get; set; }
+
     /// <summary>The waits before each retry: <see cref="InitialRetryInterval"/> × 2^n, capped at <see cref="MaxRetryInterval"/>.</summary>
     public TimeSpan[] RetryIntervals() =>
         [.. Enumerable.Range(0, RetryLimit).Select(n => InitialRetryInterval * Math.Pow(2, n)).Select(i => i < MaxRetryInterval ? i : MaxRetryInterval)];
@@ -55,6 +61,8 @@ sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
             problems.Add($"{nameof(WalletOptions.ConcurrentMessageLimit)} must be at least 1.");
         if (options.PrefetchCount < options.ConcurrentMessageLimit)
             problems.Add($"{nameof(WalletOptions.PrefetchCount)} must be at least {nameof(WalletOptions.ConcurrentMessageLimit)}.");
+        if (options.InjectedFaultRate is < 0 or > 1 || double.IsNaN(options.InjectedFaultRate))
+            problems.Add($"{nameof(WalletOptions.InjectedFaultRate)} must be between 0 and 1.");
         if (options.LockTimeout <= TimeSpan.Zero)
             problems.Add($"{nameof(WalletOptions.LockTimeout)} must be positive (zero would wait forever).");
 

@@ -8,6 +8,7 @@ namespace Settlement.Wallet.Consumers;
 /// (intervals from <see cref="WalletOptions.RetryIntervals"/>; anything else is not retried), and the in-memory outbox
 /// that holds each answer until the command has been handled. A command still failing after its retries goes to
 /// <c>wallet_error</c>, MassTransit's default, with its retry count in the <c>MT-Fault-RetryCount</c> header.
+/// With <see cref="WalletOptions.InjectedFaultRate"/> set (chaos runs only), faults are injected inside the outbox.
 /// </summary>
 public sealed class WalletConsumerDefinition : ConsumerDefinition<WalletConsumer>
 {
@@ -33,5 +34,7 @@ public sealed class WalletConsumerDefinition : ConsumerDefinition<WalletConsumer
             retry.Handle<Exception>(TransientFaults.IsTransient);
         });
         endpointConfigurator.UseInMemoryOutbox(context);
+        if (_options.InjectedFaultRate > 0)
+            consumerConfigurator.UseFilter(new InjectedFaultFilter(_options.InjectedFaultRate));
     }
 }

@@ -60,11 +60,12 @@ public class WalletOptionsTests
             ["Wallet:MaxRetryInterval"] = "-00:00:01",
             ["Wallet:ConcurrentMessageLimit"] = "0",
             ["Wallet:PrefetchCount"] = "-1",
+            ["Wallet:InjectedFaultRate"] = "1.5",
             ["Wallet:LockTimeout"] = "00:00:00",
         }));
 
         Assert.Equal(
-            ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "ConcurrentMessageLimit", "PrefetchCount", "LockTimeout"],
+            ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "ConcurrentMessageLimit", "PrefetchCount", "InjectedFaultRate", "LockTimeout"],
             failure.Failures.Select(f => f.Split(' ')[0]));
     }
 
