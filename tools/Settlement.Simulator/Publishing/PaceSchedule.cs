@@ -9,7 +9,8 @@ public sealed record PaceSchedule(double Rate)
 {
     public bool Unlimited => Rate <= 0;
 
-    public TimeSpan DueAt(int index) => Unlimited ? TimeSpan.Zero : TimeSpan.FromSeconds(index / Rate);
+    public TimeSpan DueAt(int index) =>
+        Unlimited ? TimeSpan.Zero : TimeSpan.FromTicks((long)Math.Round(index * (double)TimeSpan.TicksPerSecond / Rate));
 
     /// <summary>How long to wait before publishing message <paramref name="index"/>, <paramref name="elapsed"/> into the run.</summary>
     public TimeSpan WaitBefore(int index, TimeSpan elapsed)
