@@ -38,7 +38,8 @@ public static class WatchCommand
         var rows = new Dictionary<Guid, SettlementRow>();
         var waiting = ids;
         var lastChange = clock.Elapsed;
-        var nextProgress = ProgressInterval;
+        var lastProgress = TimeSpan.Zero;
+        var settledAtLastProgress = 0;
         Log.Information("watch: {Trades} trades of run {Run}, {MustFail} must fail", ids.Length, run, mustFail.Count);
 
         while (true)
@@ -64,10 +65,10 @@ public static class WatchCommand
                 break;
             }
 
-            if (clock.Elapsed >= nextProgress)
+            if (clock.Elapsed - lastProgress >= ProgressInterval)
             {
-                ReportProgress(rows.Values, ids.Length, clock.Elapsed);
-                nextProgress += ProgressInterval;
+                settledAtLastProgress = ReportProgress(rows.Values, ids.Length, settledAtLastProgress, clock.Elapsed - lastProgress);
+                lastProgress = clock.Elapsed;
             }
 
             await Task.Delay(PollInterval, cancellationToken);
@@ -78,12 +79,14 @@ public static class WatchCommand
         return report.Succeeded ? 0 : 1;
     }
 
-    static void ReportProgress(IEnumerable<SettlementRow> rows, int trades, TimeSpan elapsed)
+    /// <summary>Logs the counts so far and the settle rate since the last report; returns the settled count.</summary>
+    static int ReportProgress(IReadOnlyCollection<SettlementRow> rows, int trades, int settledBefore, TimeSpan since)
     {
         var settled = rows.Count(r => r.State == SettlementRow.Settled);
         var terminal = rows.Count(r => r.IsTerminal);
-        Log.Information("watch: {Settled} settled, {Terminal} of {Trades} terminal, {Rate:F0} settled/s since watching began",
-            settled, terminal, trades, settled / elapsed.TotalSeconds);
+        Log.Information("watch: {Settled} settled, {Terminal} of {Trades} terminal, {Rate:F0} settled/s over the last {Seconds:F0} s",
+            settled, terminal, trades, (settled - settledBefore) / since.TotalSeconds, since.TotalSeconds);
+        return settled;
     }
 
     /// <summary>The manifest, waiting for <c>publish</c> to write it when <c>watch</c> was started first.</summary>
