@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+
+namespace Settlement.Simulator.Watching;
+
+/// <summary>
+/// The outcome of a run as <c>watch</c> prints it. <c>lost</c> counts trades without a terminal state: never recorded
+/// or still pending when watching stopped. Latency is <c>settled_at − executed_at</c> over the settled trades; the
+/// percentiles are exact (nearest rank).
+/// </summary>
+public sealed record WatchReport(
+    [property: JsonPropertyName("run")] string Run,
+    [property: JsonPropertyName("trades")] int Trades,
+    [property: JsonPropertyName("found")] int Found,
+    [property: JsonPropertyName("settled")] int Settled,
+    [property: JsonPropertyName("rolled_back")] int RolledBack,
+    [property: JsonPropertyName("rejected")] int Rejected,
+    [property: JsonPropertyName("suspended")] int Suspended,
+    [property: JsonPropertyName("compensation_failed")] int CompensationFailed,
+    [property: JsonPropertyName("pending")] int Pending,
+    [property: JsonPropertyName("lost")] int Lost,
+    [property: JsonPropertyName("unexpected_failures")] int UnexpectedFailures,
+    [property: JsonPropertyName("unexpected_settled")] int UnexpectedSettled,
+    [property: JsonPropertyName("first_executed_at")] DateTimeOffset? FirstExecutedAt,
+    [property: JsonPropertyName("last_settled_at")] DateTimeOffset? LastSettledAt,
+    [property: JsonPropertyName("trades_per_sec")] double? TradesPerSec,
+    [property: JsonPropertyName("p50_ms")] double? P50Ms,
+    [property: JsonPropertyName("p95_ms")] double? P95Ms,
+    [property: JsonPropertyName("p99_ms")] double? P99Ms,
+    [property: JsonPropertyName("max_ms")] double? MaxMs)
+{
+    /// <summary>Every trade terminal, none lost, and each ended as planned: valid ones settled, must-fail ones not.</summary>
+    [JsonIgnore]
+    public bool Succeeded => Lost == 0 && UnexpectedFailures == 0 && UnexpectedSettled == 0;
+
+    /// <summary>The report over the records found so far of a run of <paramref name="trades"/> trades.</summary>
+    public static WatchReport From(string run, int trades, IReadOnlySet<Guid> mustFail, IReadOnlyCollection<SettlementRow> rows)
+    {
+        int Count(string state) => rows.Count(r => r.State == state);
+        var settled = rows.Where(r => r.State == SettlementRow.Settled && r.SettledAt is not null).ToArray();
+        var latencies = settled.Select(r => (r.SettledAt!.Value - r.ExecutedAt).TotalMilliseconds).Order().ToArray();
+        DateTimeOffset? first = rows.Count > 0 ? rows.Min(r => r.ExecutedAt) : null;
+        DateTimeOffset? last = settled.Length > 0 ? settled.Max(r => r.SettledAt!.Value) : null;
+        var window = first is not null && last is not null ? (last.Value - first.Value).TotalSeconds : 0;
+        var terminal = rows.Count(r => r.IsTerminal);
+
+        return new WatchReport(
+            run, trades, rows.Count,
+            Count(SettlementRow.Settled), Count(SettlementRow.RolledBack), Count(SettlementRow.Rejected),
+            Count(SettlementRow.Suspended), Count(SettlementRow.CompensationFailed),
+            Pending: rows.Count - terminal,
+            Lost: trades - terminal,
+            UnexpectedFailures: rows.Count(r => r.IsTerminal && r.State != SettlementRow.Settled && !mustFail.Contains(r.TradeId)),
+            UnexpectedSettled: rows.Count(r => r.State == SettlementRow.Settled && mustFail.Contains(r.TradeId)),
+            first, last,
+            window > 0 ? Math.Round(settled.Length / window, 1) : null,
+            Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99),
+            latencies.Length > 0 ? Math.Round(latencies[^1], 1) : null);
+    }
+
+    /// <summary>Nearest rank: the smallest value with at least <paramref name="percent"/> % of the values at or below it.</summary>
+    public static double? Percentile(IReadOnlyList<double> sorted, int percent)
+    {
+        if (sorted.Count == 0)
+            return null;
+        var rank = (int)(((long)percent * sorted.Count + 99) / 100); // ceil(percent × n / 100), in integers: exact
+        return Math.Round(sorted[Math.Clamp(rank, 1, sorted.Count) - 1], 1);
+    }
+}
