@@ -66,8 +66,10 @@ public static class TradeCheck
                     CheckNetZero(trade, entries, findings);
                 break;
             case nameof(SettlementStateMachine.CompensationFailed):
+                // Cleared once every applied leg is reversed in the ledger (an operator's ReverseOperation with a new id counts).
                 var kept = applied.Values.Where(e => !reversals.ContainsKey(e.OperationId)).ToList();
-                findings.Add(ForTrade(trade, BreakKind.CompensationFailed,
+                if (kept.Count > 0)
+                    findings.Add(ForTrade(trade, BreakKind.CompensationFailed,
                     $"compensation failed: {string.Join(", ", kept.Select(e => legs[e.OperationId].Leg))} stay applied until an operator settles them",
                     kept));
                 AddInFlight(entries, findings);
