@@ -2,6 +2,9 @@ using Settlement.Host.Api;
 using Settlement.Host.Composition;
 using Settlement.Host.Observability;
 
+if (args is [ReconcileCommand.Name, ..])
+    return await ReconcileCommand.RunAsync(args[1..]);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSettlementSerilog(builder.Configuration, builder.Environment.ApplicationName);
 builder.Services.AddSettlementService(builder.Configuration);
@@ -13,7 +16,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapAdminApi();
 app.MapSettlementObservability();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -23,6 +23,7 @@ public static class AdminApi
         api.MapTradeRoutes();
         api.MapOrderCheckRoutes();
         api.MapDeadLetterRoutes();
+        api.MapReconciliationRoutes();
         return app;
     }
 }

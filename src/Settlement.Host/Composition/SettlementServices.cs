@@ -5,6 +5,7 @@ using Settlement.Orchestration;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Sweeper;
+using Settlement.Reconciliation;
 using Settlement.Wallet;
 
 namespace Settlement.Host.Composition;
@@ -60,6 +61,7 @@ public static class SettlementServices
         });
         // The admin API reads settlement records in every role; the sweeper runs where the saga runs.
         services.AddSettlementDatabase(connectionString);
+        services.AddReconciliation(connectionString);
         if (roles.HasFlag(ServiceRoles.Saga))
             services.AddHostedService<StuckSettlementSweeper>();
         return services;

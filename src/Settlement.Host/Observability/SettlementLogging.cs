@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Display;
 using Serilog.Formatting.Json;
@@ -18,9 +19,13 @@ public static class SettlementLogging
     public const string SectionName = "Serilog";
     public const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext:l}: {Message:l}{NewLine}{Exception}";
 
-    public static ILoggingBuilder AddSettlementSerilog(this ILoggingBuilder logging, IConfiguration configuration, string applicationName)
+    /// <param name="toStandardError">Every event to stderr, for a command whose stdout is its result (<c>reconcile</c>).</param>
+    public static ILoggingBuilder AddSettlementSerilog(this ILoggingBuilder logging, IConfiguration configuration, string applicationName,
+        bool toStandardError = false)
     {
-        var logger = Configure(configuration, applicationName).WriteTo.Console(Formatter(configuration)).CreateLogger();
+        var logger = Configure(configuration, applicationName)
+            .WriteTo.Console(Formatter(configuration), standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null)
+            .CreateLogger();
         return logging.ClearProviders().AddSerilog(logger, dispose: true);
     }
 

@@ -18,6 +18,7 @@ public class ApiKeyTests(ApiFixture api) : IClassFixture<ApiFixture>
             ["POST", $"/api/wallets/{SomeId}/deposits"],
             ["POST", "/api/trades"],
             ["POST", "/api/orders/check"],
+            ["GET", "/api/reconciliation"],
         ];
         var data = new TheoryData<string, string, string?>();
         foreach (var route in routes)
