@@ -17,7 +17,7 @@ public static class AdminApi
 
     public static WebApplication MapAdminApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RefusalLoggingFilter>();
         api.MapSettlementRoutes();
         api.MapWalletRoutes();
         api.MapTradeRoutes();

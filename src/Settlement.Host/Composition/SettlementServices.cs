@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Settlement.Host.Api;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Persistence;
@@ -54,6 +55,10 @@ public static class SettlementServices
                 {
                     if (!json.Converters.OfType<JsonStringEnumConverter>().Any())
                         json.Converters.Add(new JsonStringEnumConverter());
+                    // Ahead of MassTransit's own decimal converter, which rounds an amount of 29 or more digits silently
+                    // (a trade would settle at another price than the one sent): refuse it instead, as the API does.
+                    if (!json.Converters.OfType<ExactDecimalConverter>().Any())
+                        json.Converters.Insert(0, new ExactDecimalConverter());
                     return json;
                 });
                 cfg.ConfigureEndpoints(context);

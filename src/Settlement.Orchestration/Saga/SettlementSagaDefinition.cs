@@ -1,4 +1,7 @@
 using MassTransit;
+using MassTransit.Middleware;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Settlement.Orchestration.Configuration;
 
@@ -27,6 +30,18 @@ public sealed class SettlementSagaDefinition : SagaDefinition<SettlementState>
         {
             r.Intervals(_options.RetryIntervals());
             r.Ignore<InvalidTradeException>();
+        });
+
+        // A message no one here consumes (another message type published to the TradeExecuted exchange) goes to
+        // settlement_skipped, as MassTransit does by default; MassTransit logs that at Debug only, so say it at Warning.
+        var logger = context.GetRequiredService<ILogger<SettlementSagaDefinition>>();
+        endpointConfigurator.ConfigureDeadLetter(deadLetter =>
+        {
+            deadLetter.UseExecute(receive => logger.LogWarning(
+                "Message {MessageId} ({ContentType}) on {InputAddress} has no consumer here: moved to the _skipped queue",
+                receive.GetMessageId(), receive.ContentType?.MediaType,
+                receive.InputAddress));
+            deadLetter.UseFilter(new DeadLetterTransportFilter());
         });
 
         // Wallet commands and events leave only after the saga's new state has committed.

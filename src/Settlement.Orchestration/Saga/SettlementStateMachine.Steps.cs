@@ -15,10 +15,10 @@ public sealed partial class SettlementStateMachine
         saga.QuoteCurrency = quoteCurrency;
         saga.BuyerUserId = trade.BuyerUserId;
         saga.SellerUserId = trade.SellerUserId;
-        saga.Price = trade.Price;
-        saga.Quantity = trade.Quantity;
-        saga.BuyerFee = trade.BuyerFee;
-        saga.SellerFee = trade.SellerFee;
+        saga.Price = TradeValidation.Storable(trade.Price);
+        saga.Quantity = TradeValidation.Storable(trade.Quantity);
+        saga.BuyerFee = TradeValidation.Storable(trade.BuyerFee);
+        saga.SellerFee = TradeValidation.Storable(trade.SellerFee);
         saga.IsBuyerMaker = trade.IsBuyerMaker;
         saga.ExecutedAt = trade.ExecutedAt.ToUniversalTime();
         saga.FeeWalletUserId = feeWalletUserId;

@@ -16,6 +16,12 @@ public static partial class TradeValidation
     /// <summary>The same value without trailing zeros: 1.500 becomes 1.5, so scale means significant decimal places.</summary>
     public static decimal Normalize(decimal value) => value / 1.0000000000000000000000000000m;
 
+    /// <summary>
+    /// The amount as the settlement record can hold it (numeric(38,18)): an amount of 10^20 or more is kept as 0, so that a
+    /// trade rejected for it can still be recorded with its reason instead of failing the insert.
+    /// </summary>
+    public static decimal Storable(decimal amount) => Math.Abs(amount) < MaxAmount ? amount : 0m;
+
     /// <summary>Splits <c>BASE/QUOTE</c>; false when the symbol is malformed.</summary>
     public static bool TryParseSymbol(string? symbol, out string baseCurrency, out string quoteCurrency)
     {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Settlement.Host.Api;
 using Settlement.IntegrationTests.Settlement;
@@ -29,8 +31,22 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>The exchange's fee wallet of this service (<c>Settlement:FeeWalletUserId</c>).</summary>
     public Guid FeeWallet => _sandbox.FeeWallet;
 
+    /// <summary>The service's RabbitMQ virtual host, one of its own: its queues hold this fixture's messages only.</summary>
+    public string VirtualHost => _sandbox.VirtualHost;
+
+    /// <summary>The shared servers the service runs on.</summary>
+    public TestServers Servers => _servers.Servers;
+
+    /// <summary>The running service's own services (ledger, settlement records, bus).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>Settings on top of the sandbox's, by configuration key.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>Services on top of the service's own, registered after <c>Program</c>'s (a test log sink, for example).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>A client that sends <paramref name="apiKey"/> in <see cref="ApiKeyFilter.HeaderName"/>, or no key when it is null.</summary>
     public HttpClient CreateClient(string? apiKey)
@@ -41,7 +57,7 @@ public class ApiFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _servers.InitializeAsync();
         _sandbox = await ServiceSandbox.CreateAsync(_servers.Servers);
@@ -52,11 +68,12 @@ public class ApiFixture : IAsyncLifetime
             host.UseEnvironment(Environments.Production);
             foreach (var (key, value) in _sandbox.Configuration.Concat(Settings).Append(new("Api:Key", ApiKey)))
                 host.UseSetting(key, value);
+            host.ConfigureTestServices(ConfigureServices);
         });
         Client = CreateClient(ApiKey);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         await _factory.DisposeAsync();

@@ -104,6 +104,21 @@ public class DuplicateAndInvalidInputTests
     }
 
     [Fact]
+    public async Task An_amount_too_large_for_the_record_is_kept_as_zero_so_the_rejection_can_be_recorded()
+    {
+        // numeric(38,18) cannot hold 10^20: storing it would fail the insert and send the trade to settlement_error
+        // with a database error instead of recording it Rejected with the reason.
+        await using var h = await SagaHarness.StartAsync();
+        var trade = Trades.BtcUsdt() with { Quantity = 1e21m, BuyerFee = -1e25m };
+
+        await h.Publish(trade);
+        var record = await h.WaitFor(trade.TradeId, m => m.Rejected);
+
+        Assert.Contains("is negative", record.FailureReason);
+        Assert.Equal((0m, 0m, trade.Price, trade.SellerFee), (record.Quantity, record.BuyerFee, record.Price, record.SellerFee));
+    }
+
+    [Fact]
     public async Task A_trade_without_a_trade_id_is_refused_to_the_error_queue_without_a_record()
     {
         await using var h = await SagaHarness.StartAsync();
