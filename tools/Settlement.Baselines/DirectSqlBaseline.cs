@@ -86,7 +86,8 @@ static class DirectSqlBaseline
             (buyer, "USDT", -(notional + buyerFee)), (buyer, "BTC", quantity),
             (seller, "BTC", -quantity), (seller, "USDT", notional - sellerFee), (FeeWallet, "USDT", buyerFee + sellerFee),
         ];
-        foreach (var (user, currency, amount) in legs)
+        // In one order for every trade (by account), as two trades touching the same accounts would otherwise deadlock.
+        foreach (var (user, currency, amount) in legs.OrderBy(leg => leg.User).ThenBy(leg => leg.Currency, StringComparer.Ordinal))
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Post)
             {
                 Parameters = { new() { Value = user }, new() { Value = currency }, new() { Value = amount }, new() { Value = Guid.NewGuid() }, new() { Value = trade } },
