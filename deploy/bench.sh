@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The benchmark: one run on this machine that measures what Settlement does and what its parts could do alone.
+#
+#   deploy/bench.sh
+#
+# It starts fresh private PostgreSQL and RabbitMQ servers (fsync on, durable messages, publisher confirms), runs the
+# host in its production configuration (appsettings.json as shipped, DOTNET_ENVIRONMENT=Production), and measures:
+#   1. throughput: BENCH_TRADES trades published as fast as possible, trades settled per second (first executed_at to
+#      last settled_at);
+#   2. latency: BENCH_RATE trades per second offered for BENCH_LATENCY_SECONDS, p50/p95/p99 of settled_at − executed_at;
+#   3. the broker's ceiling: MassTransit send-and-consume messages per second on the same broker, no saga;
+#   4. the direct baseline: the same five balance changes as ONE PostgreSQL transaction per trade, trades per second.
+# Then it reconciles the books (Settlement.Host reconcile) and prints ONE JSON line on stdout. With BENCH_WRITE_DOCS=1
+# (the default) it writes the measured table into docs/performance.md. Progress goes to stderr; everything it starts
+# is stopped when it ends. Not a test: nothing is asserted on time.
+#
+# Settings (environment variables, all optional):
+#   BENCH_TRADES (20000)  BENCH_RATE (200)  BENCH_LATENCY_SECONDS (60)  BENCH_USERS (1000)  BENCH_WRITE_DOCS (1)
+#   BENCH_HOME (<repo>/.local/bench)  BENCH_PG_PORT (16432)  BENCH_AMQP_PORT (6672)  BENCH_MGMT_PORT (16672)
+#   BENCH_DIST_PORT (26672)  BENCH_API_PORT (8180)
+#   Settlement__*, Wallet__*  passed to the host as they are, to benchmark another configuration
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=deploy/load-run.sh
+source "$repo/deploy/load-run.sh"
+load_run_init bench "${BENCH_HOME:-$repo/.local/bench}" "${BENCH_PG_PORT:-16432}" "${BENCH_AMQP_PORT:-6672}" \
+  "${BENCH_MGMT_PORT:-16672}" "${BENCH_DIST_PORT:-26672}" "${BENCH_API_PORT:-8180}"
+
+trades=${BENCH_TRADES:-20000}
+rate=${BENCH_RATE:-200}
+latency_seconds=${BENCH_LATENCY_SECONDS:-60}
+users=${BENCH_USERS:-1000}
+stamp=$(date -u +%Y%m%dT%H%M%S)
+
+build_tools
+start_servers
+
+say "baseline 1/2: direct SQL, $trades trades, one transaction each"
+"$servers" create-database "$pg_port" baseline
+direct=$(tool baselines sql --connection "$(connection baseline)" --trades "$trades")
+say "baseline 2/2: the broker alone, $((trades * 5)) messages"
+raw=$(tool baselines broker --rabbit "$amqp" --messages $((trades * 5)))
+
+start_host 1
+say "throughput: $trades trades as fast as possible"
+simulator fund --run "tp-$stamp" --users "$users" >/dev/null
+published_before=$(broker_published)
+simulator publish --run "tp-$stamp" --trades "$trades" --users "$users" --rate 0 >/dev/null
+throughput=$(simulator watch --run "tp-$stamp" --timeout 3600 || true)
+sleep 6 # the management API refreshes its counters every 5 s
+published_after=$(broker_published)
+
+latency_trades=$((rate * latency_seconds))
+say "latency: $latency_trades trades offered at $rate per second"
+simulator fund --run "lat-$stamp" --users "$users" >/dev/null
+simulator publish --run "lat-$stamp" --trades "$latency_trades" --users "$users" --rate "$rate" >/dev/null
+latency=$(simulator watch --run "lat-$stamp" --timeout 3600 || true)
+
+stop_hosts
+conservation_ok=false
+if reconcile >"$home/reconciliation.json"; then conservation_ok=true; fi
+
+lost=$(($(field lost "$throughput") + $(field lost "$latency")))
+msgs_per_trade=$(awk -v a="$published_before" -v b="$published_after" -v t="$trades" 'BEGIN { printf "%.1f", (b - a) / t }')
+result=$(printf '{"trades_per_sec":%s,"p50_ms":%s,"p95_ms":%s,"p99_ms":%s,"msgs_per_trade":%s,"raw_msgs_per_sec":%s,"direct_sql_trades_per_sec":%s,"lost":%s,"conservation_ok":%s}' \
+  "$(field trades_per_sec "$throughput")" "$(field p50_ms "$latency")" "$(field p95_ms "$latency")" \
+  "$(field p99_ms "$latency")" "$msgs_per_trade" "$(field raw_msgs_per_sec "$raw")" \
+  "$(field direct_sql_trades_per_sec "$direct")" "$lost" "$conservation_ok")
+
+echo "$throughput" >"$home/throughput.json"
+echo "$latency" >"$home/latency.json"
+if [[ ${BENCH_WRITE_DOCS:-1} == 1 ]]; then
+  write_performance_doc "$repo/docs/performance.md" "$result" "$throughput" "$latency" "$trades" "$rate" "$latency_seconds" "$users"
+fi
+echo "$result"

@@ -1,0 +1,158 @@
+# Shared by deploy/bench.sh and deploy/chaos.sh (sourced, not run): fresh private servers, the host processes, the
+# simulator and the baselines, all under one folder, and everything stopped when the calling script exits.
+# shellcheck shell=bash
+
+say() { echo "$run_name: $*" >&2; }
+
+# load_run_init NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT
+load_run_init() {
+  run_name=$1 home=$2 pg_port=$3 amqp_port=$4 mgmt_port=$5 dist_port=$6 api_port=$7
+  servers="$repo/deploy/servers.sh"
+  amqp="amqp://guest:guest@127.0.0.1:$amqp_port/"
+  mgmt="http://guest:guest@127.0.0.1:$mgmt_port/"
+  api_key=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+  declare -gA host_pids=()
+  command -v dotnet >/dev/null || { say "the .NET 10 SDK is missing: install it first (https://dot.net)"; exit 1; }
+  command -v curl >/dev/null || { say "curl is missing"; exit 1; }
+  if [[ $(id -u) -eq 0 ]]; then "$servers" install; fi
+  mkdir -p "$home"
+  chmod 755 "$home"
+  trap load_run_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+load_run_cleanup() {
+  local n
+  for n in "${!host_pids[@]}"; do kill -9 "${host_pids[$n]}" 2>/dev/null || true; done
+  "$servers" stop-rabbitmq "$home/servers/rabbitmq" >/dev/null 2>&1 || true
+  "$servers" stop-postgres "$home/servers/postgres" >/dev/null 2>&1 || true
+}
+
+build_tools() {
+  local project
+  say "building the host, the simulator and the baselines (Release)"
+  for project in src/Settlement.Host tools/Settlement.Simulator tools/Settlement.Baselines; do
+    dotnet build "$repo/$project" -c Release -o "$home/bin/$(basename "$project")" --nologo -v quiet \
+      -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 || { tail -n 40 "$home/build.log" >&2; exit 1; }
+  done
+}
+
+# Fresh servers for every run: the figures must not depend on what an earlier run left behind.
+start_servers() {
+  say "starting fresh PostgreSQL (port $pg_port) and RabbitMQ (port $amqp_port, management $mgmt_port)"
+  "$servers" remove "$home/servers" >/dev/null 2>&1 || true
+  mkdir -p "$home/servers"
+  chmod 755 "$home/servers"
+  "$servers" start-postgres "$home/servers/postgres" "$pg_port" >/dev/null
+  "$servers" start-rabbitmq "$home/servers/rabbitmq" "$amqp_port" "$mgmt_port" "$dist_port" >/dev/null
+  "$servers" create-database "$pg_port" settlement >/dev/null
+}
+
+connection() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
+
+# tool NAME ARGS...: runs tools/Settlement.<Name> (or the host); its stderr goes to HOME/NAME.log.
+tool() {
+  local name=$1; shift
+  dotnet "$home/bin/Settlement.${name^}/Settlement.${name^}.dll" "$@" 2>>"$home/$name.log"
+}
+
+# simulator fund|publish|watch --run RUN ...: the broker, database and manifest of this run are added.
+simulator() {
+  local command=$1; shift
+  case $command in
+    fund) tool simulator fund --rabbit "$amqp" "$@" ;;
+    publish) tool simulator publish --rabbit "$amqp" --manifest "$home/sim/$(run_of "$@").json" "$@" ;;
+    watch) tool simulator watch --connection "$(connection settlement)" --manifest "$home/sim/$(run_of "$@").json" "$@" ;;
+  esac
+}
+
+run_of() { while (($#)); do if [[ $1 == --run ]]; then echo "$2"; return; fi; shift; done; }
+
+# start_host N [NAME=VALUE...]: host number N, admin API on API_PORT+N-1, log in HOME/host-N.log; waits until ready.
+start_host() {
+  local n=$1; shift
+  local port=$((api_port + n - 1)) waited
+  (
+    cd "$home/bin/Settlement.Host"
+    export ConnectionStrings__Settlement="$(connection settlement);Maximum Pool Size=100"
+    export RabbitMq__Uri="$amqp" RabbitMq__ManagementUri="$mgmt" Urls="http://127.0.0.1:$port" Api__Key="$api_key"
+    export DOTNET_ENVIRONMENT=Production MASSTRANSIT_USAGE_TELEMETRY=false
+    for setting in "$@"; do export "${setting?}"; done
+    exec dotnet Settlement.Host.dll
+  ) >>"$home/host-$n.log" 2>&1 &
+  host_pids[$n]=$!
+  for waited in $(seq 120); do
+    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && { say "host $n ready (pid ${host_pids[$n]})"; return 0; }
+    kill -0 "${host_pids[$n]}" 2>/dev/null || { tail -n 20 "$home/host-$n.log" >&2; say "host $n exited"; exit 1; }
+    sleep 1
+  done
+  say "host $n not ready after ${waited}s"
+  exit 1
+}
+
+# stop_host N: SIGTERM, as an orchestrator stops it; kill_host N: kill -9, as a crash.
+stop_host() { kill -TERM "${host_pids[$1]}" 2>/dev/null || true; wait "${host_pids[$1]}" 2>/dev/null || true; unset "host_pids[$1]"; }
+kill_host() { kill -9 "${host_pids[$1]}" 2>/dev/null || true; wait "${host_pids[$1]}" 2>/dev/null || true; unset "host_pids[$1]"; }
+stop_hosts() { local n; for n in "${!host_pids[@]}"; do stop_host "$n"; done; }
+
+# Messages clients published to the broker since it started (the management API's message_stats.publish).
+broker_published() {
+  local count
+  count=$(curl -sf "${mgmt}api/overview" | grep -o '"publish":[0-9]*' | head -n 1 | cut -d: -f2 || true)
+  echo "${count:-0}"
+}
+
+api() { curl -sf -H "X-Api-Key: $api_key" "$@"; }
+
+# The books, by the service's own reconciliation: the JSON report on stdout, exit 0 when they balance.
+reconcile() {
+  (cd "$home/bin/Settlement.Host" && ConnectionStrings__Settlement="$(connection settlement)" DOTNET_ENVIRONMENT=Production \
+    dotnet Settlement.Host.dll reconcile 2>>"$home/reconcile.log")
+}
+
+# field NAME JSON: a number, boolean or string field of a one-line JSON object (0 when absent).
+field() {
+  local value
+  value=$(grep -o "\"$1\":[^,}]*" <<<"$2" | head -n 1 | cut -d: -f2- | tr -d '"')
+  echo "${value:-0}"
+}
+
+machine() {
+  local cpu memory
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+  memory=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+  echo "$(nproc) cores ($cpu), $memory, $(uname -sr)"
+}
+
+# write_performance_doc FILE RESULT THROUGHPUT LATENCY TRADES RATE SECONDS USERS: the measured block of the doc,
+# between its bench:begin and bench:end markers.
+write_performance_doc() {
+  local file=$1 result=$2 throughput=$3 latency=$4 trades=$5 rate=$6 seconds=$7 users=$8 block
+  block=$(cat <<TABLE
+Measured by \`deploy/bench.sh\` on $(date -u +%Y-%m-%d) at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown),
+on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
+
+| measure | result | how |
+|---|---|---|
+| settlement throughput | **$(field trades_per_sec "$result") trades/s** | $trades trades published at once ($users users, 80 % of trade sides on 20 % of them); $(field settled "$throughput") settled, $(field rolled_back "$throughput") rolled back as planned |
+| latency p50 / p95 / p99 at $rate trades/s | **$(field p50_ms "$result") / $(field p95_ms "$result") / $(field p99_ms "$result") ms** | $((rate * seconds)) trades offered at $rate/s for $seconds s, executed_at → settled_at; max $(field max_ms "$latency") ms, settled at $(field trades_per_sec "$latency") trades/s |
+| messages per trade | $(field msgs_per_trade "$result") | messages published to the broker during the throughput run ÷ trades |
+| broker ceiling, no saga | $(field raw_msgs_per_sec "$result") msgs/s | MassTransit send-and-consume of small durable messages, confirms on, same broker |
+| direct SQL baseline | $(field direct_sql_trades_per_sec "$result") trades/s | the five balance changes and ledger entries of a trade as ONE transaction, 16 connections |
+| lost trades | $(field lost "$result") | trades without an outcome at the end |
+| books balance | $(field conservation_ok "$result") | \`Settlement.Host reconcile\` after both runs |
+
+The JSON line of that run:
+
+\`\`\`json
+$result
+\`\`\`
+TABLE
+)
+  awk -v block="$block" '
+    /<!-- bench:begin -->/ { print; print block; skip = 1; next }
+    /<!-- bench:end -->/ { skip = 0 }
+    !skip { print }
+  ' "$file" >"$file.new" && mv "$file.new" "$file"
+  say "wrote the measured table into $file"
+}
