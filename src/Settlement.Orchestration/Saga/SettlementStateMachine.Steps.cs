@@ -60,7 +60,7 @@ public sealed partial class SettlementStateMachine
         {
             saga.SettlementRetryCount += retryAttempts;
             saga.CompletedLegs.Add(leg.ToString());
-            _logger.LogInformation("Trade {TradeId}: {Step} applied", saga.CorrelationId, leg);
+            _logger.LogDebug("Trade {TradeId}: {Step} applied", saga.CorrelationId, leg);
 
             if (leg == SettlementLeg.FeeCollection)
             {

@@ -185,8 +185,8 @@ public sealed class WalletLedger(
             logger.LogWarning(
                 "Wallet refused {Kind} {OperationId} of trade {TradeId} for {UserId} {Currency}: {ErrorCode} {Reason} (replayed: {Replayed})",
                 outcome.Kind, outcome.OperationId, outcome.TradeId, outcome.UserId, outcome.Currency, outcome.ErrorCode, outcome.Message, replayed);
-        else
-            logger.LogInformation(
+        else // Debug: the ledger entry is the record of every change; a log line per leg costs more than it tells
+            logger.LogDebug(
                 "Wallet applied {Kind} {OperationId} of trade {TradeId} for {UserId} {Currency}: {Change}, balance {BalanceAfter} (replayed: {Replayed})",
                 outcome.Kind, outcome.OperationId, outcome.TradeId, outcome.UserId, outcome.Currency, outcome.Change, outcome.BalanceAfter, replayed);
     }
