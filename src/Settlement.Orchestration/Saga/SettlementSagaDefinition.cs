@@ -39,6 +39,9 @@ public sealed class SettlementSagaDefinition : SagaDefinition<SettlementState>
             r.Ignore<SerializationException>();
         });
 
+        // A TradeExecuted published as plain application/json, without MassTransit's envelope, is settled like one in it.
+        endpointConfigurator.AddDeserializer(new RawTradeExecutedDeserializer());
+
         // A message no one here consumes (another message type published to the TradeExecuted exchange) goes to
         // settlement_skipped, as MassTransit does by default; MassTransit logs that at Debug only, so say it at Warning.
         var logger = context.GetRequiredService<ILogger<SettlementSagaDefinition>>();
