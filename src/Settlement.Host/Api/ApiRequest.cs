@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Settlement.Orchestration;
 
 namespace Settlement.Host.Api;
 
@@ -18,7 +19,7 @@ public static class ApiRequest
         where T : class
     {
         if (!request.HasJsonContentType())
-            return new(null, Results.Problem($"Send the body as JSON (Content-Type: application/json), not '{request.ContentType}'.",
+            return new(null, Results.Problem($"Send the body as JSON (Content-Type: application/json), not '{EchoedText.Of(request.ContentType)}'.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType));
 
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
@@ -47,15 +48,16 @@ public static class ApiRequest
         if (reason.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
             reason = exception.Path == "$" ? "the body must be a JSON object." : "the value has the wrong type or format.";
 
+        // A path names the properties sent: a 4 MB property name is not repeated in full.
         return exception.Path is { } path
-            ? $"Malformed request body at {path} (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}): {reason}"
+            ? $"Malformed request body at {EchoedText.Of(path)} (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}): {reason}"
             : $"Malformed request body: {reason}";
     }
 
     /// <summary>Parses the GUID of a route segment named <paramref name="name"/>; false with a 400 problem when it is none.</summary>
     public static bool TryParseGuid(string text, string name, out Guid value, [NotNullWhen(false)] out IResult? problem)
     {
-        problem = Guid.TryParse(text, out value) ? null : ApiProblems.BadRequest($"{name} '{text}' is not a GUID.");
+        problem = Guid.TryParse(text, out value) ? null : ApiProblems.BadRequest($"{name} '{EchoedText.Of(text)}' is not a GUID.");
         return problem is null;
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Settlement.Orchestration;
 using Settlement.Orchestration.Saga;
 
 namespace Settlement.Host.Api;
@@ -43,7 +44,7 @@ public sealed partial class ExactDecimalConverter : JsonConverter<decimal>
         var match = NumberPattern().Match(text);
         var digits = match.Groups["integer"].Value + match.Groups["fraction"].Value;
         if (!match.Success || digits.Length == 0)
-            throw new JsonException($"'{text}' is not a number.");
+            throw new JsonException($"'{EchoedText.Of(text)}' is not a number.");
 
         // Where the decimal point falls in the digits once the exponent is applied, and what is left of them without
         // the zeros that change nothing.
@@ -56,11 +57,11 @@ public sealed partial class ExactDecimalConverter : JsonConverter<decimal>
         if (significant == 0)
             return 0m;
         if (decimalPlaces > MaxDigits)
-            throw new JsonException($"'{text}' has {decimalPlaces} decimal places: more than an exact amount can have.");
+            throw new JsonException($"'{EchoedText.Of(text)}' has {decimalPlaces} decimal places: more than an exact amount can have.");
         if (significant > MaxDigits)
-            throw new JsonException($"'{text}' has {significant} significant digits: more than an exact amount can have ({MaxDigits}).");
+            throw new JsonException($"'{EchoedText.Of(text)}' has {significant} significant digits: more than an exact amount can have ({MaxDigits}).");
         if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            throw new JsonException($"'{text}' is too large for an amount.");
+            throw new JsonException($"'{EchoedText.Of(text)}' is too large for an amount.");
         return value;
     }
 }

@@ -1,4 +1,5 @@
 using Settlement.Contracts;
+using Settlement.Orchestration;
 using Settlement.Orchestration.Saga;
 
 namespace Settlement.Host.Api;
@@ -20,7 +21,7 @@ public sealed record OrderCheckRequest(Guid? UserId, string? Side, string? Symbo
         if (UserId == Guid.Empty)
             return "userId is the empty GUID.";
         if (!IsBuy && !IsSell)
-            return $"side '{Side}' is neither buy nor sell.";
+            return $"side '{EchoedText.Of(Side)}' is neither buy nor sell.";
         return TradeValidation.Problem(AsTrade()) is { } problem ? $"The order cannot be settled: {problem}." : null;
     }
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using Settlement.Orchestration;
 using Settlement.Reconciliation;
 
 namespace Settlement.Host.Api;
@@ -19,7 +20,7 @@ public static class ReconciliationRoutes
         var maxBreaks = Reconciler.DefaultMaxBreaks;
         var text = request.Query["max_breaks"].ToString();
         if (text.Length > 0 && (!int.TryParse(text, out maxBreaks) || maxBreaks is < 0 or > MaxListedBreaks))
-            return ApiProblems.BadRequest($"max_breaks must be a whole number from 0 to {MaxListedBreaks}, not '{text}'.");
+            return ApiProblems.BadRequest($"max_breaks must be a whole number from 0 to {MaxListedBreaks}, not '{EchoedText.Of(text)}'.");
 
         try
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
+using Settlement.Orchestration;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 
@@ -31,25 +32,25 @@ public sealed partial record SettlementListParameters(string? Status, string? St
 
         var status = Status is null ? null : Statuses.FirstOrDefault(s => s.Equals(Status, StringComparison.OrdinalIgnoreCase));
         if (Status is not null && status is null)
-            problems.Add($"status '{Status}' is not one of {string.Join(", ", Statuses)}.");
+            problems.Add($"status '{EchoedText.Of(Status)}' is not one of {string.Join(", ", Statuses)}.");
 
         var state = State is null ? null : states.FirstOrDefault(s => s.Equals(State, StringComparison.OrdinalIgnoreCase));
         if (State is not null && state is null)
-            problems.Add($"state '{State}' is not one of {string.Join(", ", states)}.");
+            problems.Add($"state '{EchoedText.Of(State)}' is not one of {string.Join(", ", states)}.");
 
         var updatedBefore = OlderThan is null ? null : ParseOlderThan(OlderThan, now);
         if (OlderThan is not null && updatedBefore is null)
-            problems.Add($"olderThan '{OlderThan}' is neither an ISO-8601 time (2025-06-01T12:00:00Z), an ISO-8601 duration (PT10M) " +
+            problems.Add($"olderThan '{EchoedText.Of(OlderThan)}' is neither an ISO-8601 time (2025-06-01T12:00:00Z), an ISO-8601 duration (PT10M) " +
                          "nor a duration like 90s, 10m, 2h or 1d.");
 
         var after = After is null ? null : DecodeCursor(After);
         if (After is not null && after is null)
-            problems.Add($"after '{After}' is not the 'next' of a page this API returned.");
+            problems.Add($"after '{EchoedText.Of(After)}' is not the 'next' of a page this API returned.");
 
         var pageSize = DefaultPageSize;
         if (PageSize is not null && !(int.TryParse(PageSize, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize)
                                       && pageSize is >= 1 and <= SettlementRecords.MaxPageSize))
-            problems.Add($"pageSize '{PageSize}' is not a whole number from 1 to {SettlementRecords.MaxPageSize}.");
+            problems.Add($"pageSize '{EchoedText.Of(PageSize)}' is not a whole number from 1 to {SettlementRecords.MaxPageSize}.");
 
         query = new SettlementListQuery { Status = status, State = state, UpdatedBefore = updatedBefore, After = after, PageSize = pageSize };
         problem = problems.Count == 0 ? null : string.Join(" ", problems);

@@ -10,7 +10,8 @@ public sealed partial class SettlementStateMachine
     static void RecordTrade(SettlementState saga, TradeExecuted trade, Guid feeWalletUserId)
     {
         TradeValidation.TryParseSymbol(trade.Symbol, out var baseCurrency, out var quoteCurrency);
-        saga.Symbol = trade.Symbol ?? string.Empty;
+        // A valid symbol is at most 33 characters; an invalid one is kept (and logged) only as far as EchoedText bounds it.
+        saga.Symbol = EchoedText.Of(trade.Symbol);
         saga.BaseCurrency = baseCurrency;
         saga.QuoteCurrency = quoteCurrency;
         saga.BuyerUserId = trade.BuyerUserId;

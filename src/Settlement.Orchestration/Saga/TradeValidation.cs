@@ -38,7 +38,7 @@ public static partial class TradeValidation
         if (trade.SellerUserId == Guid.Empty) return "SellerUserId is empty";
         if (trade.BuyerUserId == trade.SellerUserId) return "buyer and seller are the same user";
         if (!TryParseSymbol(trade.Symbol, out _, out _))
-            return $"symbol '{trade.Symbol}' is not BASE/QUOTE with two different upper-case codes";
+            return $"symbol '{EchoedText.Of(trade.Symbol)}' is not BASE/QUOTE with two different upper-case codes";
         if (trade.Price <= 0) return $"price {trade.Price} is not positive";
         if (trade.Quantity <= 0) return $"quantity {trade.Quantity} is not positive";
         if (trade.BuyerFee < 0) return $"buyer fee {trade.BuyerFee} is negative";

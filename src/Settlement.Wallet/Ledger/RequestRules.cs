@@ -17,9 +17,17 @@ static class RequestRules
             return (WalletErrorCode.UnknownAccount, "The user id is empty: no account belongs to it.");
         if (!IsCurrencyCode(request.Currency!))
             return (WalletErrorCode.InvalidCurrency,
-                $"Currency '{request.Currency}' is not 1 to {MaxCurrencyLength} characters of A-Z and 0-9.");
+                $"Currency '{Echoed(request.Currency!)}' is not 1 to {MaxCurrencyLength} characters of A-Z and 0-9.");
         return Money.AmountProblem(request.Amount!.Value) is { } problem ? (WalletErrorCode.InvalidAmount, problem) : null;
     }
+
+    /// <summary>
+    /// A refused currency as the refusal repeats it: at most 64 characters, then an ellipsis and its length, so that a
+    /// 4 MB currency is not answered and logged in full (the same bound as Settlement.Orchestration's EchoedText, which
+    /// the wallet does not reference).
+    /// </summary>
+    static string Echoed(string currency) =>
+        currency.Length <= 64 ? currency : $"{currency[..64]}…({currency.Length} characters)";
 
     /// <summary>Upper-case letters and digits only: a lower-case code is refused, not upper-cased.</summary>
     static bool IsCurrencyCode(string currency) =>

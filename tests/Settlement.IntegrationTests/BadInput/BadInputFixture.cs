@@ -18,7 +18,7 @@ namespace Settlement.IntegrationTests.BadInput;
 /// trades name (<see cref="Buyer"/>, <see cref="Seller"/>), and a raw RabbitMQ channel into its virtual host to publish
 /// bytes MassTransit never checked.
 /// </summary>
-public sealed class BadInputFixture : ApiFixture
+public class BadInputFixture : ApiFixture
 {
     public const string TradeExecutedExchange = "Settlement.Contracts:TradeExecuted";
 
@@ -59,8 +59,11 @@ public sealed class BadInputFixture : ApiFixture
         .Replace("$BUYER", Buyer.ToString()).Replace("$SELLER", Seller.ToString()).Replace("$SYMBOL", Market.Symbol)
         .Replace("$BASE", Market.Base).Replace("$QUOTE", Market.Quote);
 
-    /// <summary>Publishes <paramref name="body"/> as it is to the TradeExecuted exchange, and waits for the broker's confirm.</summary>
-    public async Task PublishRawAsync(string body, string contentType, Guid messageId, string caseId)
+    /// <summary>
+    /// Publishes <paramref name="body"/> as it is to <paramref name="exchange"/> (the TradeExecuted exchange unless told), and
+    /// waits for the broker's confirm.
+    /// </summary>
+    public async Task PublishRawAsync(string body, string contentType, Guid messageId, string caseId, string exchange = TradeExecutedExchange)
     {
         var properties = new BasicProperties
         {
@@ -69,7 +72,7 @@ public sealed class BadInputFixture : ApiFixture
             Persistent = true,
             Headers = new Dictionary<string, object?> { [CaseHeader] = caseId },
         };
-        await _channel.BasicPublishAsync(TradeExecutedExchange, string.Empty, mandatory: false, properties, Encoding.UTF8.GetBytes(body));
+        await _channel.BasicPublishAsync(exchange, string.Empty, mandatory: false, properties, Encoding.UTF8.GetBytes(body));
     }
 
     /// <summary>MassTransit's envelope around <paramref name="message"/>, inserted as text so that a malformed message stays malformed.</summary>

@@ -1,7 +1,8 @@
 namespace Settlement.IntegrationTests.BadInput;
 
 /// <summary>
-/// The bad <c>TradeExecuted</c> events of the corpus, published raw to the exchange <c>Settlement.Contracts:TradeExecuted</c>.
+/// The bad <c>TradeExecuted</c> events of the corpus, published raw to the exchange <c>Settlement.Contracts:TradeExecuted</c>,
+/// in MassTransit's envelope or as plain <c>application/json</c>, which the service reads as a <c>TradeExecuted</c>.
 /// A body MassTransit cannot read lands in <c>settlement_error</c> (MT-Fault-Message says why); a readable trade the saga
 /// refuses is recorded Rejected with the reason; a trade the wallet refuses (unknown account) is rolled back.
 /// </summary>
@@ -45,6 +46,16 @@ static class BrokerCorpus
         Case("JSON array instead of the trade object", $"[{Trade()}]", new DeadLettered(Error, "could not be converted")),
         Case("raw application/json array of trades", $"[{Trade()},{Trade()}]", new DeadLettered(Error, "could not be converted"),
             CorpusCase.Json, envelope: false),
+
+        // Raw application/json (no envelope), as a matching engine not written in .NET publishes it: always read as a TradeExecuted.
+        Case("raw application/json trade with a zero price", Trade(("price", "\"0\"")), Rejected("price 0 is not positive"),
+            CorpusCase.Json, envelope: false),
+        Case("raw application/json trade with price 1e30", Trade(("price", "1e30")),
+            new DeadLettered(Error, "'1e30' is too large for an amount"), CorpusCase.Json, envelope: false),
+        Case("raw application/json trade with a tradeId that is not a GUID", Trade(("tradeId", "\"trade-42\"")),
+            new DeadLettered(Error, "The JSON value is not in a supported Guid format"), CorpusCase.Json, envelope: false),
+        Case("raw application/json DepositFunds body", """{"operationId":"$MESSAGE","userId":"$BUYER","currency":"$QUOTE","amount":"1000"}""",
+            new DeadLettered(Error, EmptyTradeId), CorpusCase.Json, envelope: false),
 
         // Missing fields: System.Text.Json leaves them at their defaults, which the saga refuses.
         Case("tradeId missing", Trade(("tradeId", null)), new DeadLettered(Error, EmptyTradeId)),

@@ -9,6 +9,14 @@ public sealed class DuplicateAndBatchTests(BadInputFixture fixture) : IClassFixt
 {
     const int BatchSize = 2_000;
 
+    /// <summary>
+    /// A symbol of 4,000,005 characters: problem details, reasons and logs repeat its first 64 and its length only, so each stays
+    /// under <see cref="MaxEchoedLine"/> characters (a log line, which adds ids, trace and path, under twice that).
+    /// </summary>
+    static readonly string HugeSymbol = $"{new string('A', 4_000_000)}/USDT";
+    static readonly string HugeSymbolEcho = $"{new string('A', 64)}…({HugeSymbol.Length} characters)'";
+    const int MaxEchoedLine = 400;
+
     [Fact]
     public async Task A_trade_id_sent_again_with_the_same_or_another_body_settles_once_and_the_repeats_are_logged()
     {
@@ -69,9 +77,28 @@ public sealed class DuplicateAndBatchTests(BadInputFixture fixture) : IClassFixt
         var array = await fixture.Client.PostJsonAsync("/api/trades", $"[{string.Join(",", trades)}]");
         await array.AssertProblemAsync(HttpStatusCode.BadRequest, "the body must be a JSON object");
 
-        var huge = await fixture.Client.PostJsonAsync("/api/trades", Fill(BrokerCorpus.Trade(("symbol", $"\"{new string('A', 4_000_000)}/USDT\""))));
-        await huge.AssertProblemAsync(HttpStatusCode.BadRequest, "is not BASE/QUOTE");
+        var huge = await fixture.Client.PostJsonAsync("/api/trades", Fill(BrokerCorpus.Trade(("symbol", $"\"{HugeSymbol}\""))));
+        var problem = await huge.AssertProblemAsync(HttpStatusCode.BadRequest, "is not BASE/QUOTE", HugeSymbolEcho);
+        Assert.InRange(problem.GetProperty("detail").GetString()!.Length, 1, MaxEchoedLine);
         await fixture.Logs.WaitForAsync("the body must be a JSON object");
+        Assert.InRange((await fixture.Logs.WaitForAsync(HugeSymbolEcho)).Message.Length, 1, 2 * MaxEchoedLine);
+    }
+
+    [Fact]
+    public async Task A_trade_with_a_4_MB_symbol_over_the_broker_is_rejected_with_the_symbol_cut_short_in_its_record_and_log()
+    {
+        var (tradeId, messageId) = (Guid.NewGuid(), Guid.NewGuid());
+        var body = fixture.Fill(BrokerCorpus.Trade(("symbol", $"\"{HugeSymbol}\"")), tradeId, messageId, Guid.Empty);
+        await fixture.PublishRawAsync(BadInputFixture.Envelope(body, CorpusCase.TradeExecutedUrn, messageId), CorpusCase.MassTransitJson,
+            messageId, $"huge symbol {messageId}");
+
+        var record = await fixture.OutcomeAsync(tradeId);
+        Assert.Equal("Rejected", record.CurrentState);
+        Assert.Contains(HugeSymbolEcho, record.FailureReason);
+        Assert.InRange(record.FailureReason!.Length, 1, MaxEchoedLine);
+        Assert.InRange(record.Symbol.Length, 1, MaxEchoedLine);
+        var log = await fixture.Logs.WaitForAsync(tradeId.ToString(), HugeSymbolEcho);
+        Assert.InRange(log.Message.Length, 1, 2 * MaxEchoedLine);
     }
 
     string Fill(string body) => fixture.Fill(body, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());

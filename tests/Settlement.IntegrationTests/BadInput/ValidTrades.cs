@@ -21,11 +21,14 @@ static class ValidTrades
         return fixture.Market.Trade(buyer, seller);
     }
 
-    public static Task PublishAsync(BadInputFixture fixture, TradeExecuted trade)
+    /// <summary>Publishes the trade in MassTransit's envelope, or with <paramref name="envelope"/> false as plain <c>application/json</c>.</summary>
+    public static Task PublishAsync(BadInputFixture fixture, TradeExecuted trade, bool envelope = true)
     {
         var messageId = Guid.NewGuid();
-        return fixture.PublishRawAsync(BadInputFixture.Envelope(Json(trade), CorpusCase.TradeExecutedUrn, messageId),
-            CorpusCase.MassTransitJson, messageId, $"valid {trade.TradeId}");
+        return envelope
+            ? fixture.PublishRawAsync(BadInputFixture.Envelope(Json(trade), CorpusCase.TradeExecutedUrn, messageId),
+                CorpusCase.MassTransitJson, messageId, $"valid {trade.TradeId}")
+            : fixture.PublishRawAsync(Json(trade), CorpusCase.Json, messageId, $"valid {trade.TradeId}");
     }
 
     /// <summary>Asserts the trade SETTLED and moved exactly its amounts: nothing more, nothing less.</summary>
