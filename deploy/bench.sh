@@ -46,8 +46,10 @@ start_host 1
 say "throughput: $trades trades as fast as possible"
 simulator fund --run "tp-$stamp" --users "$users" >/dev/null
 published_before=$(broker_published)
+cpu_before=$(cpu_snapshot)
 simulator publish --run "tp-$stamp" --trades "$trades" --users "$users" --rate 0 >/dev/null
 throughput=$(simulator watch --run "tp-$stamp" --timeout 3600 || true)
+cpu=$(cpu_per_trade "$cpu_before" "$(cpu_snapshot)" "$trades")
 sleep 6 # the management API refreshes its counters every 5 s
 published_after=$(broker_published)
 
@@ -68,9 +70,10 @@ result=$(printf '{"trades_per_sec":%s,"p50_ms":%s,"p95_ms":%s,"p99_ms":%s,"msgs_
   "$(field p99_ms "$latency")" "$msgs_per_trade" "$(field raw_msgs_per_sec "$raw")" \
   "$(field direct_sql_trades_per_sec "$direct")" "$lost" "$conservation_ok")
 
+echo "$cpu" >"$home/cpu-per-trade.json"
 echo "$throughput" >"$home/throughput.json"
 echo "$latency" >"$home/latency.json"
 if [[ ${BENCH_WRITE_DOCS:-1} == 1 ]]; then
-  write_performance_doc "$repo/docs/performance.md" "$result" "$throughput" "$latency" "$trades" "$rate" "$latency_seconds" "$users"
+  write_performance_doc "$repo/docs/performance.md" "$result" "$throughput" "$latency" "$cpu" "$trades" "$rate" "$latency_seconds" "$users"
 fi
 echo "$result"

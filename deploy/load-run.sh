@@ -102,6 +102,32 @@ broker_published() {
   echo "${count:-0}"
 }
 
+# cpu_ticks PID: CPU time used by a process, its reaped children and its live children, in clock ticks.
+cpu_ticks() {
+  local pid=$1 total child
+  total=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }') || total=0
+  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+    total=$((total + $(sed 's/^.*) //' "/proc/$child/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+  done
+  echo "${total:-0}"
+}
+
+# cpu_snapshot: "host postgres rabbitmq" CPU ticks so far (host 1, the postmaster's tree, the broker's Erlang VM).
+cpu_snapshot() {
+  local postmaster beam
+  postmaster=$(head -n 1 "$home/servers/postgres/data/postmaster.pid" 2>/dev/null || echo 0)
+  beam=$(pgrep -f "beam.smp.*$home/servers/rabbitmq" | head -n 1 || echo 0)
+  echo "$(cpu_ticks "${host_pids[1]}") $(cpu_ticks "$postmaster") $(cpu_ticks "$beam")"
+}
+
+# cpu_per_trade BEFORE AFTER TRADES: milliseconds of CPU per trade, as host/postgres/rabbitmq.
+cpu_per_trade() {
+  awk -v b="$1" -v a="$2" -v t="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    printf "{\"host_ms\":%.2f,\"postgres_ms\":%.2f,\"rabbitmq_ms\":%.2f}", (y[1]-x[1])*1000/hz/t, (y[2]-x[2])*1000/hz/t, (y[3]-x[3])*1000/hz/t
+  }'
+}
+
 api() { curl -sf -H "X-Api-Key: $api_key" "$@"; }
 
 # The books, by the service's own reconciliation: the JSON report on stdout, exit 0 when they balance.
@@ -124,10 +150,10 @@ machine() {
   echo "$(nproc) cores ($cpu), $memory, $(uname -sr)"
 }
 
-# write_performance_doc FILE RESULT THROUGHPUT LATENCY TRADES RATE SECONDS USERS: the measured block of the doc,
+# write_performance_doc FILE RESULT THROUGHPUT LATENCY CPU TRADES RATE SECONDS USERS: the measured block of the doc,
 # between its bench:begin and bench:end markers.
 write_performance_doc() {
-  local file=$1 result=$2 throughput=$3 latency=$4 trades=$5 rate=$6 seconds=$7 users=$8 block
+  local file=$1 result=$2 throughput=$3 latency=$4 cpu=$5 trades=$6 rate=$7 seconds=$8 users=$9 block
   block=$(cat <<TABLE
 Measured by \`deploy/bench.sh\` on $(date -u +%Y-%m-%d) at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown),
 on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
@@ -136,6 +162,7 @@ on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
 |---|---|---|
 | settlement throughput | **$(field trades_per_sec "$result") trades/s** | $trades trades published at once ($users users, 80 % of trade sides on 20 % of them); $(field settled "$throughput") settled, $(field rolled_back "$throughput") rolled back as planned |
 | latency p50 / p95 / p99 at $rate trades/s | **$(field p50_ms "$result") / $(field p95_ms "$result") / $(field p99_ms "$result") ms** | $((rate * seconds)) trades offered at $rate/s for $seconds s, executed_at → settled_at; max $(field max_ms "$latency") ms, settled at $(field trades_per_sec "$latency") trades/s |
+| CPU per trade: host / PostgreSQL / RabbitMQ | $(field host_ms "$cpu") / $(field postgres_ms "$cpu") / $(field rabbitmq_ms "$cpu") ms | CPU time each process used during the throughput run ÷ trades (2 cores give 2,000 ms per second) |
 | messages per trade | $(field msgs_per_trade "$result") | messages published to the broker during the throughput run ÷ trades |
 | broker ceiling, no saga | $(field raw_msgs_per_sec "$result") msgs/s | MassTransit send-and-consume of small durable messages, confirms on, same broker |
 | direct SQL baseline | $(field direct_sql_trades_per_sec "$result") trades/s | the five balance changes and ledger entries of a trade as ONE transaction, 16 connections |
