@@ -150,10 +150,11 @@ machine() {
   echo "$(nproc) cores ($cpu), $memory, $(uname -sr)"
 }
 
-# write_performance_doc FILE RESULT THROUGHPUT LATENCY CPU TRADES RATE SECONDS USERS: the measured block of the doc,
-# between its bench:begin and bench:end markers.
+# write_performance_doc FILE RESULT THROUGHPUT LATENCY SUSTAINED CPU TRADES RATE SUSTAINED_RATE SECONDS USERS: the
+# measured block of the doc, between its bench:begin and bench:end markers.
 write_performance_doc() {
-  local file=$1 result=$2 throughput=$3 latency=$4 cpu=$5 trades=$6 rate=$7 seconds=$8 users=$9 block
+  local file=$1 result=$2 throughput=$3 latency=$4 sustained=$5 cpu=$6 trades=$7 rate=$8 sustained_rate=$9
+  local seconds=${10} users=${11} block
   block=$(cat <<TABLE
 Measured by \`deploy/bench.sh\` on $(date -u +%Y-%m-%d) at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown),
 on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
@@ -162,6 +163,7 @@ on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
 |---|---|---|
 | settlement throughput | **$(field trades_per_sec "$result") trades/s** | $trades trades published at once ($users users, 80 % of trade sides on 20 % of them); $(field settled "$throughput") settled, $(field rolled_back "$throughput") rolled back as planned |
 | latency p50 / p95 / p99 at $rate trades/s | **$(field p50_ms "$result") / $(field p95_ms "$result") / $(field p99_ms "$result") ms** | $((rate * seconds)) trades offered at $rate/s for $seconds s, executed_at → settled_at; max $(field max_ms "$latency") ms, settled at $(field trades_per_sec "$latency") trades/s |
+| latency p50 / p95 / p99 at $sustained_rate trades/s | $(field p50_ms "$sustained") / $(field p95_ms "$sustained") / $(field p99_ms "$sustained") ms | $((sustained_rate * seconds)) trades offered at $sustained_rate/s, a load below the throughput above; max $(field max_ms "$sustained") ms |
 | CPU per trade: host / PostgreSQL / RabbitMQ | $(field host_ms "$cpu") / $(field postgres_ms "$cpu") / $(field rabbitmq_ms "$cpu") ms | CPU time each process used during the throughput run ÷ trades (2 cores give 2,000 ms per second) |
 | messages per trade | $(field msgs_per_trade "$result") | messages published to the broker during the throughput run ÷ trades |
 | broker ceiling, no saga | $(field raw_msgs_per_sec "$result") msgs/s | MassTransit send-and-consume of small durable messages, confirms on, same broker |
