@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Settlement.Orchestration.Sweeper;
 
 namespace Settlement.Host.DeadLetters;
 
@@ -17,6 +18,7 @@ public static class DeadLetterApi
         // Metrics scrapes call it every few seconds: its request logging would add four lines per scrape.
         services.AddHttpClient(BrokerManagementClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.AddSingleton<BrokerManagementClient>();
+        services.AddSingleton<ISettlementBacklog, BrokerBacklog>();
         services.AddSingleton<ErrorQueueBroker>();
         services.AddTransient<DeadLetterService>();
         return services;

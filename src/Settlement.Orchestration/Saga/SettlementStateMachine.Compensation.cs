@@ -47,7 +47,8 @@ public sealed partial class SettlementStateMachine
             await Compensate(context);
         }
         else if (saga.ReversedLegs.Count > 0
-                 && context.Message.OperationId == OperationIds.ReversalOf(saga.CorrelationId, Enum.Parse<SettlementLeg>(saga.ReversedLegs[^1])))
+                 && context.Message.OperationId == OperationIds.ReversalOf(saga.CorrelationId, Enum.Parse<SettlementLeg>(saga.ReversedLegs[^1]))
+                 && MayFollowALostSend(context))
         {
             _logger.LogInformation("Trade {TradeId}: repeated answer for the previous reversal, sending the reversal of {Step} again", saga.CorrelationId, leg);
             await SendToWallet(context, ReversalOf(saga, leg));

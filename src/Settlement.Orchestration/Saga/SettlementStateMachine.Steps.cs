@@ -74,10 +74,10 @@ public sealed partial class SettlementStateMachine
                 await SendNextLeg(context, leg);
             }
         }
-        else if (IsAnswerToLastCompletedLeg(saga, operationId))
+        else if (IsAnswerToLastCompletedLeg(saga, operationId) && MayFollowALostSend(context))
         {
-            // The previous step's answer again: this process (or another) may have committed that step and died before
-            // sending the current command. Sending it again is safe: the wallet applies an operation id once.
+            // The previous step's answer delivered again: this process (or another) may have committed that step and died
+            // before sending the current command. Sending it again is safe: the wallet applies an operation id once.
             _logger.LogInformation("Trade {TradeId}: repeated answer for the previous step, sending {Step} again", saga.CorrelationId, leg);
             await SendToWallet(context, SettlementPlan.Leg(saga, leg).ToCommand(saga.CorrelationId));
         }
@@ -233,4 +233,14 @@ public sealed partial class SettlementStateMachine
         _logger.LogError(
             "Settlement of trade {TradeId} failed at {Step}: {Error} (buyer {BuyerUserId}, seller {SellerUserId}, {Symbol}, retries {RetryCount})",
             saga.CorrelationId, step, error, saga.BuyerUserId, saga.SellerUserId, saga.Symbol, saga.SettlementRetryCount);
+
+    /// <summary>
+    /// Whether an answer the saga has already acted on may come from a handling whose next command was lost. The broker
+    /// delivers an answer again (Redelivered) when the process that handled it died or lost its connection before
+    /// acknowledging it, possibly after committing the step and before sending the next command; a retry of the same
+    /// delivery means the handling failed, possibly after the commit. A fresh duplicate answer (the wallet answered a
+    /// resent or redelivered command twice) follows no lost send: acting on it would send a duplicate command, whose
+    /// second answer would do the same at the next step, doubling the work of every remaining leg.
+    /// </summary>
+    static bool MayFollowALostSend(ConsumeContext context) => context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
 }

@@ -12,16 +12,22 @@ namespace Settlement.Orchestration.Sweeper;
 /// <summary>
 /// Finds trades that waited longer than the step timeout for a wallet answer (a lost message, a crash between commit and
 /// send, a wallet that was down) and asks each saga to send its awaited command again. Safe to run in every instance:
-/// the wallet applies an operation id once, and a resend refreshes the record's age.
+/// the wallet applies an operation id once, and a resend refreshes the record's age. While more than
+/// <see cref="BacklogLimit"/> messages are queued for the saga and the wallet (<see cref="ISettlementBacklog"/>, when the
+/// host provides one) it resends nothing: the waiting trades are in line, and resends would lengthen the line.
 /// </summary>
 public sealed class StuckSettlementSweeper(
     SettlementRecords records,
     IBus bus,
     IOptions<SettlementOptions> options,
-    ILogger<StuckSettlementSweeper> logger) : BackgroundService
+    ILogger<StuckSettlementSweeper> logger,
+    ISettlementBacklog? backlog = null) : BackgroundService
 {
     /// <summary>Resends per sweep at most, so a large backlog is worked off in steps rather than flooding the broker.</summary>
     public const int BatchSize = 500;
+
+    /// <summary>Queued messages above which a sweep resends nothing.</summary>
+    public const int BacklogLimit = 1000;
 
     static readonly Meter Meter = new("Settlement");
     static readonly Counter<long> Resends = Meter.CreateCounter<long>("settlement_stuck_resends_total", description: "Stuck trades whose command was sent again");
@@ -48,6 +54,13 @@ public sealed class StuckSettlementSweeper(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (backlog is not null && await backlog.QueuedMessagesAsync(cancellationToken) is > BacklogLimit and var queued)
+        {
+            logger.LogInformation("{Queued} messages are queued for the saga and the wallet: trades waiting past {StepTimeout} are in line, none is resent",
+                queued, settings.StepTimeout);
+            return 0;
+        }
+
         var stuck = await records.ListWaitingSinceAsync(DateTimeOffset.UtcNow - settings.StepTimeout, BatchSize, cancellationToken);
         if (stuck.Count == 0)
             return 0;

@@ -1,8 +1,11 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
 using Settlement.Contracts;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Saga;
+using Settlement.Orchestration.Sweeper;
 using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Settlement;
@@ -17,18 +20,21 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         var trade = market.Trade(buyer, seller);
 
         // What the dead process left behind: the buyer debit applied by the wallet, the saga's step committed
-        // (BuyerDebited, waiting for the buyer credit it never sent), and the wallet's answer still unacknowledged
-        // in the settlement queue, so the broker delivers it again to the next process.
-        await using var service = await SettlementService.StartAsync(fixture.Servers, s => LeaveDiedAfterBuyerDebit(s, market, trade));
-
-        await service.SendAsync("settlement", new BalanceDebited
+        // (BuyerDebited, waiting for the buyer credit it never sent), and the wallet's answer delivered to it but never
+        // acknowledged, so the broker delivers it again, marked redelivered, to the next process.
+        await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
         {
-            OperationId = OperationIds.For(trade.TradeId, SettlementLeg.BuyerDebit),
-            TradeId = trade.TradeId,
-            UserId = buyer,
-            Currency = market.Quote,
-            Amount = 25_012.5m,
+            await LeaveDiedAfterBuyerDebit(s, market, trade);
+            await LeaveUnacknowledgedAsync(s, "settlement", "BalanceDebited", new BalanceDebited
+            {
+                OperationId = OperationIds.For(trade.TradeId, SettlementLeg.BuyerDebit),
+                TradeId = trade.TradeId,
+                UserId = buyer,
+                Currency = market.Quote,
+                Amount = 25_012.5m,
+            });
         });
+
         var outcome = await service.WaitForOutcomeAsync(trade.TradeId);
 
         Assert.Equal("Settled", outcome.CurrentState);
@@ -64,6 +70,44 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         Assert.Equal(24_975m, await service.BalanceAsync(seller, market.Quote));
     }
 
+    [Fact]
+    public async Task The_sweeper_resends_nothing_while_messages_are_queued_and_resends_once_the_line_is_short()
+    {
+        var market = new Market();
+        var trade = market.Trade(Guid.NewGuid(), Guid.NewGuid());
+        var backlog = new ScriptedBacklog { Queued = 50_000 };
+
+        await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
+        {
+            await LeaveDiedAfterBuyerDebit(s, market, trade);
+            await using var db = await s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>().CreateDbContextAsync();
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE settlement.settlements SET updated_at = now() - interval '10 minutes' WHERE trade_id = {trade.TradeId}");
+        }, new Dictionary<string, string?> { ["Settlement:StepTimeout"] = "00:00:02" },
+            services => services.AddSingleton<ISettlementBacklog>(backlog));
+
+        await Task.Delay(TimeSpan.FromSeconds(4)); // at least three sweeps (one per second) while the line is long
+        Assert.Equal("BuyerDebited", (await service.Records.FindAsync(trade.TradeId))!.CurrentState);
+        Assert.True(backlog.Asked >= 2, $"the sweeper asked {backlog.Asked} times");
+
+        backlog.Queued = 3;
+        var outcome = await service.WaitForOutcomeAsync(trade.TradeId);
+        Assert.Equal("Settled", outcome.CurrentState);
+        Assert.Equal(5, (await service.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
+    }
+
+    sealed class ScriptedBacklog : ISettlementBacklog
+    {
+        public long Queued { get; set; }
+        public int Asked { get; private set; }
+
+        public Task<long?> QueuedMessagesAsync(CancellationToken cancellationToken)
+        {
+            Asked++;
+            return Task.FromResult<long?>(Queued);
+        }
+    }
+
     /// <summary>
     /// The state a process leaves when it dies right after committing BuyerDebited: both parties funded, the buyer debit
     /// applied by the wallet, the record waiting for the buyer credit that was never sent.
@@ -82,6 +126,28 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
         await using var db = await service.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>().CreateDbContextAsync();
         db.Add(record);
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Puts <paramref name="message"/> in <paramref name="queue"/> as a process that received it and died before
+    /// acknowledging leaves it: taken once without an acknowledgement, then given back, so its next delivery is marked
+    /// redelivered.
+    /// </summary>
+    static async Task LeaveUnacknowledgedAsync<T>(SettlementService service, string queue, string messageType, T message)
+    {
+        await using var connection = await new ConnectionFactory { Uri = service.RabbitMqUri }.CreateConnectionAsync();
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+            var envelope = new { messageId = Guid.NewGuid(), messageType = new[] { $"urn:message:Settlement.Contracts:{messageType}" }, message };
+            await channel.BasicPublishAsync(string.Empty, queue, mandatory: true,
+                new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true },
+                JsonSerializer.SerializeToUtf8Bytes(envelope, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+            var taken = await channel.BasicGetAsync(queue, autoAck: false);
+            Assert.NotNull(taken);
+            Assert.False(taken.Redelivered);
+            await channel.CloseAsync(); // unacknowledged: back to the queue, redelivered
+        }
     }
 
     static SettlementState Record(TradeExecuted trade, Guid feeWallet)

@@ -30,6 +30,9 @@ sealed class SettlementService : IAsyncDisposable
     }
 
     public string VirtualHost => _sandbox.VirtualHost;
+
+    /// <summary>The service's broker address, its virtual host included.</summary>
+    public Uri RabbitMqUri => new(_sandbox.Configuration["RabbitMq:Uri"]!);
     public Guid FeeWallet => _sandbox.FeeWallet;
     public string ConnectionString => _sandbox.ConnectionString;
     public IServiceProvider Services => _host.Services;
@@ -37,7 +40,8 @@ sealed class SettlementService : IAsyncDisposable
     public SettlementRecords Records => Services.GetRequiredService<SettlementRecords>();
 
     public static async Task<SettlementService> StartAsync(
-        TestServers servers, Func<SettlementService, Task>? beforeStart = null, IReadOnlyDictionary<string, string?>? settings = null)
+        TestServers servers, Func<SettlementService, Task>? beforeStart = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var sandbox = await ServiceSandbox.CreateAsync(servers);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
@@ -45,6 +49,7 @@ sealed class SettlementService : IAsyncDisposable
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSettlementService(builder.Configuration);
+        services?.Invoke(builder.Services);
 
         var service = new SettlementService(builder.Build(), sandbox);
         if (beforeStart is not null)
