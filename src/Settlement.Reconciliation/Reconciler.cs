@@ -34,7 +34,7 @@ public sealed class Reconciler(string connectionString, IOptions<SettlementOptio
         var (byTrade, withoutTrade) = await SnapshotQueries.TradeEntriesAsync(connection, cancellationToken);
 
         var states = new Dictionary<string, int>();
-        await foreach (var trade in SnapshotQueries.SettlementsAsync(connection, cancellationToken))
+        await foreach (var trade in SnapshotQueries.SettlementsAsync(connection, transaction, cancellationToken))
         {
             states[trade.CurrentState] = states.GetValueOrDefault(trade.CurrentState) + 1;
             var tradeEntries = byTrade.Remove(trade.CorrelationId, out var list) ? list : [];
@@ -82,11 +82,6 @@ public sealed class Reconciler(string connectionString, IOptions<SettlementOptio
         DateTimeOffset checkedAt, TimeSpan stepTimeout, long accounts, long entries)
     {
         int Count(string state) => states.GetValueOrDefault(state);
-        string[] settledOrFailed =
-        [
-            nameof(SettlementStateMachine.Settled), nameof(SettlementStateMachine.RolledBack), nameof(SettlementStateMachine.Rejected),
-            nameof(SettlementStateMachine.Suspended), nameof(SettlementStateMachine.CompensationFailed),
-        ];
 
         return new ReconciliationReport
         {
@@ -101,7 +96,7 @@ public sealed class Reconciler(string connectionString, IOptions<SettlementOptio
                 Rejected = Count(nameof(SettlementStateMachine.Rejected)),
                 Suspended = Count(nameof(SettlementStateMachine.Suspended)),
                 CompensationFailed = Count(nameof(SettlementStateMachine.CompensationFailed)),
-                Pending = states.Where(s => !settledOrFailed.Contains(s.Key)).Sum(s => s.Value),
+                Pending = states.Where(s => !SettlementStateMachine.FinalStates.Contains(s.Key)).Sum(s => s.Value),
                 FeeNotCollected = findings.FeeNotCollectedCount,
             },
             Accounts = accounts,

@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Settlement.Orchestration;
 using Settlement.Orchestration.Saga;
 
 namespace Settlement.Reconciliation;
@@ -116,37 +118,20 @@ static class SnapshotQueries
         return (byTrade, withoutTrade);
     }
 
-    /// <summary>Streams every settlement record once, as the saga's state (what <see cref="SettlementPlan"/> computes legs from).</summary>
+    /// <summary>
+    /// Streams every settlement record once, as the saga's state (what <see cref="SettlementPlan"/> computes legs from),
+    /// through the service's own mapping of the table, on the caller's connection and snapshot.
+    /// </summary>
     public static async IAsyncEnumerable<SettlementState> SettlementsAsync(
-        NpgsqlConnection connection, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT trade_id, current_state, base_currency, quote_currency, buyer_user_id, seller_user_id, price, quantity,
-                   buyer_fee, seller_fee, fee_wallet_user_id, fee_collected, settlement_status, updated_at, pending_leg, suspended_from
-            FROM settlement.settlements
-            """;
-        await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            yield return new SettlementState
-            {
-                CorrelationId = reader.GetGuid(0),
-                CurrentState = reader.GetString(1),
-                BaseCurrency = reader.GetString(2),
-                QuoteCurrency = reader.GetString(3),
-                BuyerUserId = reader.GetGuid(4),
-                SellerUserId = reader.GetGuid(5),
-                Price = reader.GetDecimal(6),
-                Quantity = reader.GetDecimal(7),
-                BuyerFee = reader.GetDecimal(8),
-                SellerFee = reader.GetDecimal(9),
-                FeeWalletUserId = reader.GetGuid(10),
-                FeeCollected = reader.GetBoolean(11),
-                SettlementStatus = reader.GetString(12),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(13),
-                PendingLeg = reader.IsDBNull(14) ? null : reader.GetString(14),
-                SuspendedFrom = reader.IsDBNull(15) ? null : reader.GetString(15),
-            };
+        var options = new DbContextOptionsBuilder<SettlementDbContext>()
+            .UseNpgsql(connection, npgsql => npgsql.CommandTimeout(CommandTimeoutSeconds)).Options;
+        await using var db = new SettlementDbContext(options);
+        await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        await foreach (var trade in db.Settlements.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            yield return trade;
     }
 
     static NpgsqlCommand Command(NpgsqlConnection connection, string sql) =>

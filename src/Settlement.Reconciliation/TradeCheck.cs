@@ -86,7 +86,7 @@ public static class TradeCheck
                         Detail = $"PENDING in {trade.CurrentState} since {trade.UpdatedAt:O}, longer than the step timeout {stepTimeout}" +
                                  (trade.PendingLeg is { } pending ? $", waiting for {pending}" : string.Empty),
                         TradeId = trade.CorrelationId,
-                        OperationIds = PendingOperation(trade) is { } operation ? [operation] : null,
+                        OperationIds = SettlementPlan.AwaitedOperation(trade) is { } operation ? [operation] : null,
                     });
                 AddInFlight(entries, findings);
                 break;
@@ -177,13 +177,6 @@ public static class TradeCheck
         foreach (var entry in entries)
             Findings.Accumulate(findings.InFlight, entry.Currency, entry.Amount);
     }
-
-    static Guid? PendingOperation(SettlementState trade) =>
-        Enum.TryParse<SettlementLeg>(trade.PendingLeg, out var leg)
-            ? trade.CurrentState == nameof(SettlementStateMachine.Compensating)
-                ? OperationIds.ReversalOf(trade.CorrelationId, leg)
-                : OperationIds.For(trade.CorrelationId, leg)
-            : null;
 
     /// <summary>The signed change a leg posts: a debit is negative.</summary>
     public static Amount Posted(LegInstruction leg) => Amount.From(leg.IsDebit ? -leg.Amount : leg.Amount);

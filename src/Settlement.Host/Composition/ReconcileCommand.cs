@@ -35,8 +35,7 @@ public static class ReconcileCommand
         ILogger? logger = null;
         try
         {
-            builder.Services.AddOptions<SettlementOptions>().Bind(builder.Configuration.GetSection(SettlementOptions.SectionName))
-                .ValidateDataAnnotations();
+            builder.Services.AddSettlementOptions(builder.Configuration);
             builder.Services.AddReconciliation(SettlementServices.ConnectionString(builder.Configuration));
             using var host = builder.Build();
             logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReconcileCommand));

@@ -21,13 +21,20 @@ public static class SettlementServices
             : throw new OptionsValidationException("ConnectionStrings:Settlement", typeof(string),
                 ["ConnectionStrings:Settlement is missing: set it to the PostgreSQL connection string"]);
 
+    /// <summary><see cref="SettlementOptions"/> from the <c>Settlement</c> section, validated (at start, for a started host).</summary>
+    public static IServiceCollection AddSettlementOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SettlementOptions>().Bind(configuration.GetSection(SettlementOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
     public static IServiceCollection AddSettlementService(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = ConnectionString(configuration);
         var roles = ServiceRolesSetting.Read(configuration);
 
-        services.AddOptions<SettlementOptions>().Bind(configuration.GetSection(SettlementOptions.SectionName))
-            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettlementOptions(configuration);
         services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
         services.AddWallet(configuration);
 

@@ -53,9 +53,7 @@ public sealed class SettlementRecords(IDbContextFactory<SettlementDbContext> dbC
     public async Task<IReadOnlyList<Guid>> ListWaitingSinceAsync(DateTimeOffset updatedBefore, int max, CancellationToken cancellationToken = default)
     {
         await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
-        var before = updatedBefore.ToUniversalTime();
-        return await db.Settlements.AsNoTracking()
-            .Where(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before)
+        return await WaitingSince(db, updatedBefore)
             .OrderBy(x => x.UpdatedAt)
             .Take(max)
             .Select(x => x.CorrelationId)
@@ -66,9 +64,14 @@ public sealed class SettlementRecords(IDbContextFactory<SettlementDbContext> dbC
     public async Task<int> CountWaitingSinceAsync(DateTimeOffset updatedBefore, CancellationToken cancellationToken = default)
     {
         await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
+        return await WaitingSince(db, updatedBefore).CountAsync(cancellationToken);
+    }
+
+    static IQueryable<SettlementState> WaitingSince(SettlementDbContext db, DateTimeOffset updatedBefore)
+    {
         var before = updatedBefore.ToUniversalTime();
-        return await db.Settlements.AsNoTracking()
-            .CountAsync(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before, cancellationToken);
+        return db.Settlements.AsNoTracking()
+            .Where(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before);
     }
 
     /// <summary>How many records are in each state, by state name.</summary>

@@ -36,6 +36,29 @@ public static class SettlementPlan
         return instruction with { Amount = TradeValidation.Normalize(instruction.Amount) };
     }
 
+    /// <summary>The command that undoes <paramref name="leg"/>: the wallet reverses its operation once.</summary>
+    public static ReverseOperation ReversalOf(SettlementState trade, SettlementLeg leg) => new()
+    {
+        OperationId = OperationIds.ReversalOf(trade.CorrelationId, leg),
+        OriginalOperationId = OperationIds.For(trade.CorrelationId, leg),
+        TradeId = trade.CorrelationId,
+    };
+
+    /// <summary>Whether the trade is reversing its legs: compensating, or suspended while it was.</summary>
+    public static bool IsCompensating(SettlementState trade) =>
+        trade.CurrentState == nameof(SettlementStateMachine.Compensating) || trade.SuspendedFrom == nameof(SettlementStateMachine.Compensating);
+
+    /// <summary>The command whose answer the trade waits for: the pending leg's, or its reversal while compensating.</summary>
+    public static object AwaitedCommand(SettlementState trade, SettlementLeg pending) => IsCompensating(trade)
+        ? ReversalOf(trade, pending)
+        : Leg(trade, pending).ToCommand(trade.CorrelationId);
+
+    /// <summary>The operation id whose answer the trade waits for (see <see cref="AwaitedCommand"/>); null when it waits for none.</summary>
+    public static Guid? AwaitedOperation(SettlementState trade) =>
+        Enum.TryParse<SettlementLeg>(trade.PendingLeg, out var leg)
+            ? IsCompensating(trade) ? OperationIds.ReversalOf(trade.CorrelationId, leg) : OperationIds.For(trade.CorrelationId, leg)
+            : null;
+
     /// <summary>The first leg after <paramref name="completed"/> (or the first leg) that moves money; null when none is left.</summary>
     public static SettlementLeg? NextLeg(SettlementState trade, SettlementLeg? completed)
     {

@@ -23,7 +23,7 @@ public sealed partial class SettlementStateMachine
         }
 
         saga.PendingLeg = toReverse;
-        await SendToWallet(context, ReversalOf(saga, Enum.Parse<SettlementLeg>(toReverse)));
+        await SendToWallet(context, SettlementPlan.ReversalOf(saga, Enum.Parse<SettlementLeg>(toReverse)));
         if (saga.CurrentState != Compensating.Name)
             await context.TransitionToState(Compensating);
     }
@@ -51,7 +51,7 @@ public sealed partial class SettlementStateMachine
                  && MayFollowALostSend(context))
         {
             _logger.LogInformation("Trade {TradeId}: repeated answer for the previous reversal, sending the reversal of {Step} again", saga.CorrelationId, leg);
-            await SendToWallet(context, ReversalOf(saga, leg));
+            await SendToWallet(context, SettlementPlan.AwaitedCommand(saga, leg));
         }
     }
 
@@ -84,7 +84,7 @@ public sealed partial class SettlementStateMachine
         saga.SuspendedFrom = null;
         _logger.LogWarning("Trade {TradeId} aborted by an operator while waiting for {Step}: {Reason}", saga.CorrelationId, leg, context.Message.Reason);
 
-        await SendToWallet(context, ReversalOf(saga, leg));
+        await SendToWallet(context, SettlementPlan.ReversalOf(saga, leg));
         await context.TransitionToState(Compensating);
     }
 
@@ -96,11 +96,4 @@ public sealed partial class SettlementStateMachine
         await context.TransitionToState(final);
         await context.Publish(new SettlementFailed { TradeId = saga.CorrelationId, State = final.Name, Reason = saga.FailureReason ?? string.Empty });
     }
-
-    static ReverseOperation ReversalOf(SettlementState saga, SettlementLeg leg) => new()
-    {
-        OperationId = OperationIds.ReversalOf(saga.CorrelationId, leg),
-        OriginalOperationId = OperationIds.For(saga.CorrelationId, leg),
-        TradeId = saga.CorrelationId,
-    };
 }

@@ -79,7 +79,7 @@ public sealed partial class SettlementStateMachine
             // The previous step's answer delivered again: this process (or another) may have committed that step and died
             // before sending the current command. Sending it again is safe: the wallet applies an operation id once.
             _logger.LogInformation("Trade {TradeId}: repeated answer for the previous step, sending {Step} again", saga.CorrelationId, leg);
-            await SendToWallet(context, SettlementPlan.Leg(saga, leg).ToCommand(saga.CorrelationId));
+            await SendToWallet(context, SettlementPlan.AwaitedCommand(saga, leg));
         }
     }
 
@@ -153,13 +153,10 @@ public sealed partial class SettlementStateMachine
         if (Pending(saga) is not { } leg)
             return;
 
-        var compensating = saga.CurrentState == Compensating.Name;
         _logger.LogWarning("Trade {TradeId} waited past the step timeout in {State}: sending {Command} of {Step} again",
-            saga.CorrelationId, saga.CurrentState, compensating ? "the reversal" : "the command", leg);
+            saga.CorrelationId, saga.CurrentState, SettlementPlan.IsCompensating(saga) ? "the reversal" : "the command", leg);
         saga.UpdatedAt = DateTimeOffset.UtcNow;
-        await SendToWallet(context, compensating
-            ? ReversalOf(saga, leg)
-            : SettlementPlan.Leg(saga, leg).ToCommand(saga.CorrelationId));
+        await SendToWallet(context, SettlementPlan.AwaitedCommand(saga, leg));
     }
 
     async Task SettleWithoutFee(BehaviorContext<SettlementState> context, string reason)
@@ -209,14 +206,7 @@ public sealed partial class SettlementStateMachine
         saga.CompletedLegs.Count > 0
         && operationId == OperationIds.For(saga.CorrelationId, Enum.Parse<SettlementLeg>(saga.CompletedLegs[^1]));
 
-    /// <summary>The operation whose answer the trade waits for: the pending leg, or its reversal while compensating.</summary>
-    bool IsAwaited(SettlementState saga, Guid operationId)
-    {
-        if (Pending(saga) is not { } leg)
-            return false;
-        var compensating = saga.CurrentState == Compensating.Name || saga.SuspendedFrom == Compensating.Name;
-        return operationId == (compensating ? OperationIds.ReversalOf(saga.CorrelationId, leg) : OperationIds.For(saga.CorrelationId, leg));
-    }
+    static bool IsAwaited(SettlementState saga, Guid operationId) => SettlementPlan.AwaitedOperation(saga) == operationId;
 
     async Task SendToWallet(BehaviorContext<SettlementState> context, object command)
     {

@@ -93,6 +93,12 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
     public static readonly string[] WaitingStates =
         ["Accepted", "BuyerDebited", "BuyerCredited", "SellerDebited", "SellerCredited", "Compensating"];
 
+    /// <summary>
+    /// States a trade stays in without new input: its outcome (Settled, RolledBack, Rejected, CompensationFailed) or
+    /// Suspended, waiting for an operator. Every other state is PENDING work in progress.
+    /// </summary>
+    public static readonly string[] FinalStates = ["Settled", "RolledBack", "Rejected", "CompensationFailed", "Suspended"];
+
     public State Accepted { get; private set; } = null!;
     public State BuyerDebited { get; private set; } = null!;
     public State BuyerCredited { get; private set; } = null!;
