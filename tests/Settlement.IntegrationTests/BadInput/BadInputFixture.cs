@@ -3,12 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using RabbitMQ.Client;
-using Settlement.Contracts;
 using Settlement.IntegrationTests.Api;
 using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
+using Settlement.Testing;
 using Settlement.Wallet.Ledger;
 
 namespace Settlement.IntegrationTests.BadInput;
@@ -50,8 +50,7 @@ public class BadInputFixture : ApiFixture
             await DepositAsync(user, currency, 1_000_000m);
     }
 
-    public Task DepositAsync(Guid userId, string currency, decimal amount) =>
-        Ledger.DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = userId, Currency = currency, Amount = amount });
+    public Task DepositAsync(Guid userId, string currency, decimal amount) => Ledger.DepositAsync(userId, currency, amount);
 
     /// <summary>The case's text with its placeholders filled in.</summary>
     internal string Fill(string text, Guid tradeId, Guid messageId, Guid unknownUser) => text
@@ -99,34 +98,13 @@ public class BadInputFixture : ApiFixture
     }
 
     /// <summary>Waits until the message of <paramref name="caseId"/> is in <paramref name="queue"/>, and returns it.</summary>
-    internal async Task<QueuedMessage> DeadLetterAsync(string queue, string caseId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            var found = (await Management.PeekAsync(VirtualHost, queue, 1000)).FirstOrDefault(m =>
-                m.Headers.ValueKind == System.Text.Json.JsonValueKind.Object && m.Headers.TryGetProperty(CaseHeader, out var id) && id.GetString() == caseId);
-            if (found is not null)
-                return found;
-            Assert.True(DateTime.UtcNow < deadline, $"The message of {caseId} did not reach {queue}.");
-            await Task.Delay(100);
-        }
-    }
+    internal Task<QueuedMessage> DeadLetterAsync(string queue, string caseId) => Poll.ForAsync(
+        async () => (await Management.PeekAsync(VirtualHost, queue, 1000)).FirstOrDefault(m =>
+            m.Headers.ValueKind == System.Text.Json.JsonValueKind.Object && m.Headers.TryGetProperty(CaseHeader, out var id) && id.GetString() == caseId),
+        TimeSpan.FromSeconds(15), () => $"The message of {caseId} did not reach {queue}.", TimeSpan.FromMilliseconds(100));
 
     /// <summary>Waits until the trade's record reaches a final state, and returns it.</summary>
-    internal async Task<SettlementState> OutcomeAsync(Guid tradeId)
-    {
-        string[] final = ["Settled", "RolledBack", "CompensationFailed", "Rejected", "Suspended"];
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var record = await Records.FindAsync(tradeId);
-            if (record is not null && final.Contains(record.CurrentState))
-                return record;
-            Assert.True(DateTime.UtcNow < deadline, $"Trade {tradeId} did not finish; it is {record?.CurrentState ?? "not recorded"}.");
-            await Task.Delay(50);
-        }
-    }
+    internal Task<SettlementState> OutcomeAsync(Guid tradeId) => Records.WaitForOutcomeAsync(tradeId, TimeSpan.FromSeconds(30));
 
     public override async Task DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.BadInput;
 
@@ -14,19 +15,10 @@ sealed class CapturedLogs : ILoggerProvider
     public IReadOnlyList<CapturedLog> Events => [.. _events];
 
     /// <summary>Waits until an event at Warning or above mentions every one of <paramref name="mentions"/>, and returns it.</summary>
-    public async Task<CapturedLog> WaitForAsync(params string[] mentions)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            var found = _events.FirstOrDefault(e => mentions.All(e.Mentions));
-            if (found is not null)
-                return found;
-            Assert.True(DateTime.UtcNow < deadline,
-                $"No Warning or Error mentions {string.Join(" and ", mentions)}. Logged:\n{string.Join("\n", _events.TakeLast(20))}");
-            await Task.Delay(50);
-        }
-    }
+    public Task<CapturedLog> WaitForAsync(params string[] mentions) => Poll.ForAsync(
+        () => Task.FromResult(_events.FirstOrDefault(e => mentions.All(e.Mentions))),
+        TimeSpan.FromSeconds(5),
+        () => $"No Warning or Error mentions {string.Join(" and ", mentions)}. Logged:\n{string.Join("\n", _events.TakeLast(20))}");
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _events);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using Settlement.IntegrationTests.Api;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.BadInput;
 
@@ -34,12 +35,8 @@ public sealed class DuplicateAndBatchTests(BadInputFixture fixture) : IClassFixt
         await ValidTrades.AssertSettledAsync(fixture, next);
         await ValidTrades.AssertSettledAsync(fixture, trade);
         Assert.Equal(5, (await fixture.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (fixture.Logs.Events.Count(e => e.Mentions("Duplicate TradeExecuted") && e.Mentions(trade.TradeId.ToString())) < 3)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The three repeats were not each logged.");
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => fixture.Logs.Events.Count(e => e.Mentions("Duplicate TradeExecuted") && e.Mentions(trade.TradeId.ToString())) >= 3,
+            TimeSpan.FromSeconds(10), () => "The three repeats were not each logged.");
 
         var after = await fixture.BooksAsync();
         Assert.Equal(books.Where(b => b.Key.StartsWith("sum/", StringComparison.Ordinal)), after.Where(b => b.Key.StartsWith("sum/", StringComparison.Ordinal)));

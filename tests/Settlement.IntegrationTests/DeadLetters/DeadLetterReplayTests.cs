@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Settlement.Contracts;
@@ -110,23 +109,16 @@ public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<Serve
     /// The saga can hear of the fault before MassTransit has moved the message, and declares <c>wallet_error</c> only with
     /// the first one: wait until the queue exists and holds them all.
     /// </summary>
-    async Task WaitForDeadLettersAsync(int count)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
+    Task WaitForDeadLettersAsync(int count) => Poll.UntilAsync(
+        async () =>
         {
             using var response = await _service.Api.GetAsync($"/api/dead-letters?queue={WalletError}");
-            if (response.StatusCode != HttpStatusCode.NotFound)
-            {
-                response.EnsureSuccessStatusCode();
-                if ((await response.Content.ReadFromJsonAsync<DeadLetterListing>())!.Messages.Count >= count)
-                    return;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Fewer than {count} messages reached {WalletError}.");
-            await Task.Delay(50);
-        }
-    }
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                return false;
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<DeadLetterListing>())!.Messages.Count >= count;
+        },
+        TimeSpan.FromSeconds(15), () => $"Fewer than {count} messages reached {WalletError}.");
 
     /// <summary>Every trade Settled, each of its five legs posted once (the replayed SellerDebit too), and the books to match.</summary>
     async Task AssertSettledOnceAsync(IReadOnlyList<TradeExecuted> trades)

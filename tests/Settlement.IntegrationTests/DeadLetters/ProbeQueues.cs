@@ -17,26 +17,24 @@ sealed class ProbeQueues : IAsyncDisposable
     readonly IConnection _connection;
     readonly IChannel _channel;
 
-    ProbeQueues(Uri rabbitMqUri, IConnection connection, IChannel channel, string name, bool withSource)
+    ProbeQueues(Uri rabbitMqUri, IConnection connection, IChannel channel, string name)
     {
         _rabbitMqUri = rabbitMqUri;
         _connection = connection;
         _channel = channel;
         Source = name;
         Errors = name + "_error";
-        HasSource = withSource;
     }
 
     public string Source { get; }
     public string Errors { get; }
-    public bool HasSource { get; }
 
     /// <summary>Declares the error queue, and the queue itself unless <paramref name="withSource"/> is false.</summary>
     public static async Task<ProbeQueues> CreateAsync(Uri rabbitMqUri, string name = "probe", bool withSource = true)
     {
         var connection = await new ConnectionFactory { Uri = rabbitMqUri }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        var probe = new ProbeQueues(rabbitMqUri, connection, channel, name, withSource);
+        var probe = new ProbeQueues(rabbitMqUri, connection, channel, name);
         await channel.QueueDeclareAsync(probe.Errors, durable: true, exclusive: false, autoDelete: false);
         if (withSource)
             await channel.QueueDeclareAsync(probe.Source, durable: true, exclusive: false, autoDelete: false);

@@ -1,25 +1,22 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Settlement.Contracts;
 using Settlement.Host.Api;
 using Settlement.Host.DeadLetters;
+using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
-using Settlement.Orchestration.Sweeper;
 using Settlement.Testing;
 using Settlement.Wallet.Ledger;
 
 namespace Settlement.IntegrationTests.DeadLetters;
 
 /// <summary>
-/// The service as <c>Program.cs</c> composes it, HTTP API included (WebApplicationFactory), on the fixture's servers in a
-/// RabbitMQ virtual host and a database of its own, so its <c>*_error</c> queues hold this test's messages only and its
+/// The service as <c>Program.cs</c> composes it, HTTP API included (WebApplicationFactory), in a <see cref="ServiceSandbox"/>
+/// (virtual host, database, fee wallet) of its own, so its <c>*_error</c> queues hold this test's messages only and its
 /// stuck-saga sweeper sees this test's trades only. Retries are fast
 /// (20 ms, 40 ms, 80 ms) and the wallet waits <see cref="LockTimeout"/> for a locked account.
 /// </summary>
@@ -29,58 +26,47 @@ sealed class ServiceWithApi : IAsyncDisposable
     static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(100);
 
     readonly WebApplicationFactory<Program> _factory;
+    readonly ServiceSandbox _sandbox;
 
-    ServiceWithApi(WebApplicationFactory<Program> factory, RabbitMqManagement management, string virtualHost, Guid feeWallet, string connectionString)
+    ServiceWithApi(WebApplicationFactory<Program> factory, ServiceSandbox sandbox, RabbitMqManagement management)
     {
         _factory = factory;
+        _sandbox = sandbox;
         Management = management;
-        VirtualHost = virtualHost;
-        FeeWallet = feeWallet;
-        ConnectionString = connectionString;
         Api = CreateClient(ApiKey);
     }
 
     public RabbitMqManagement Management { get; }
-    public string VirtualHost { get; }
-    public Guid FeeWallet { get; }
-    public string ConnectionString { get; }
+    public string VirtualHost => _sandbox.VirtualHost;
+    public Guid FeeWallet => _sandbox.FeeWallet;
+    public string ConnectionString => _sandbox.ConnectionString;
 
     /// <summary>An HTTP client of the API that sends the right key.</summary>
     public HttpClient Api { get; }
 
     /// <summary>The service's own AMQP address, in its virtual host.</summary>
-    public Uri RabbitMqUri { get; private init; } = null!;
+    public Uri RabbitMqUri => new(_sandbox.Configuration["RabbitMq:Uri"]!);
 
     IServiceProvider Services => _factory.Services;
+    WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
 
     public static async Task<ServiceWithApi> StartAsync(TestServers servers)
     {
-        var management = new RabbitMqManagement(servers.RabbitMqManagementUri);
-        var virtualHost = $"dead-letter-test-{Guid.NewGuid():N}";
-        await management.CreateVirtualHostAsync(virtualHost);
-        var feeWallet = Guid.NewGuid();
-        var rabbitMqUri = new Uri(servers.RabbitMqUri, virtualHost);
-        var connectionString = await servers.CreateDatabaseAsync();
-
-        var settings = new Dictionary<string, string>
+        var sandbox = await ServiceSandbox.CreateAsync(servers);
+        var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Settlement"] = connectionString,
-            ["RabbitMq:Uri"] = rabbitMqUri.ToString(),
             ["RabbitMq:ManagementUri"] = servers.RabbitMqManagementUri.ToString(),
             ["Api:Key"] = ApiKey,
-            ["Settlement:FeeWalletUserId"] = feeWallet.ToString(),
-            ["Settlement:InitialRetryInterval"] = "00:00:00.020",
-            ["Wallet:InitialRetryInterval"] = "00:00:00.020",
             ["Wallet:LockTimeout"] = LockTimeout.ToString(),
         };
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            foreach (var (key, value) in settings)
+            foreach (var (key, value) in sandbox.Configuration.Concat(settings))
                 web.UseSetting(key, value);
         });
 
         // The first client starts the host, and with it the bus.
-        return new ServiceWithApi(factory, management, virtualHost, feeWallet, connectionString) { RabbitMqUri = rabbitMqUri };
+        return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri));
     }
 
     /// <summary>An HTTP client of the API that sends <paramref name="apiKey"/> (none when null).</summary>
@@ -94,29 +80,15 @@ sealed class ServiceWithApi : IAsyncDisposable
 
     public Task PublishAsync(TradeExecuted trade) => Services.GetRequiredService<IBus>().Publish(trade);
 
-    public Task DepositAsync(Guid userId, string currency, decimal amount) => Services.GetRequiredService<WalletLedger>()
-        .DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = userId, Currency = currency, Amount = amount });
+    public Task DepositAsync(Guid userId, string currency, decimal amount) => Ledger.DepositAsync(userId, currency, amount);
 
-    public async Task<decimal> BalanceAsync(Guid userId, string currency) =>
-        (await Services.GetRequiredService<WalletLedger>().GetBalanceAsync(userId, currency))?.Available ?? 0m;
+    public async Task<decimal> BalanceAsync(Guid userId, string currency) => (await Ledger.GetBalanceAsync(userId, currency))?.Available ?? 0m;
 
-    public Task<IReadOnlyList<LedgerEntry>> EntriesOfTradeAsync(Guid tradeId) =>
-        Services.GetRequiredService<WalletLedger>().GetEntriesOfTradeAsync(tradeId);
+    public Task<IReadOnlyList<LedgerEntry>> EntriesOfTradeAsync(Guid tradeId) => Ledger.GetEntriesOfTradeAsync(tradeId);
 
     /// <summary>Waits until the trade's record is in <paramref name="state"/>, and returns it.</summary>
-    public async Task<SettlementState> WaitForStateAsync(Guid tradeId, string state)
-    {
-        var records = Services.GetRequiredService<SettlementRecords>();
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var record = await records.FindAsync(tradeId);
-            if (record?.CurrentState == state)
-                return record;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"Trade {tradeId} did not reach {state}; it is {record?.CurrentState ?? "not recorded"}.");
-            await Task.Delay(50);
-        }
-    }
+    public Task<SettlementState> WaitForStateAsync(Guid tradeId, string state) =>
+        Services.GetRequiredService<SettlementRecords>().WaitForStateAsync(tradeId, TimeSpan.FromSeconds(30), state);
 
     /// <summary>GET <c>/api/dead-letters</c>, asserting success.</summary>
     public async Task<DeadLetterListing> ListAsync(string? queue = null)
@@ -129,8 +101,7 @@ sealed class ServiceWithApi : IAsyncDisposable
     {
         Api.Dispose();
         await _factory.DisposeAsync();
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-        await Management.DeleteVirtualHostAsync(VirtualHost);
+        await _sandbox.DisposeAsync();
         Management.Dispose();
     }
 }

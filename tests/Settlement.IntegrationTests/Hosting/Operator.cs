@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Settlement.Contracts;
+using Settlement.IntegrationTests.Settlement;
 using Settlement.Orchestration.Persistence;
 using Settlement.Testing;
 using Settlement.Wallet;
@@ -25,7 +26,6 @@ sealed class Operator : IAsyncDisposable
 
     public string ConnectionString { get; }
     public WalletLedger Ledger => _provider.GetRequiredService<WalletLedger>();
-    public SettlementRecords Records => _provider.GetRequiredService<SettlementRecords>();
 
     public static async Task<Operator> StartAsync(TestServers servers, string connectionString, string virtualHost)
     {
@@ -45,8 +45,7 @@ sealed class Operator : IAsyncDisposable
 
     public Task PublishAsync(TradeExecuted trade) => _provider.GetRequiredService<IBus>().Publish(trade);
 
-    public Task DepositAsync(Guid userId, string currency, decimal amount) =>
-        Ledger.DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = userId, Currency = currency, Amount = amount });
+    public Task DepositAsync(Guid userId, string currency, decimal amount) => Ledger.DepositAsync(userId, currency, amount);
 
     /// <summary>How many of <paramref name="tradeIds"/> are in <paramref name="state"/>.</summary>
     public async Task<int> CountInStateAsync(IReadOnlyCollection<Guid> tradeIds, string state)

@@ -66,31 +66,23 @@ sealed class ObservedService : IAsyncDisposable
     public async Task SettleAsync(TradeExecuted trade)
     {
         var ledger = Services.GetRequiredService<WalletLedger>();
-        await ledger.DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = trade.BuyerUserId, Currency = trade.Symbol.Split('/')[1], Amount = 1_000_000m });
-        await ledger.DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = trade.SellerUserId, Currency = trade.Symbol.Split('/')[0], Amount = 1_000m });
+        await ledger.DepositAsync(trade.BuyerUserId, trade.Symbol.Split('/')[1], 1_000_000m);
+        await ledger.DepositAsync(trade.SellerUserId, trade.Symbol.Split('/')[0], 1_000m);
         await Services.GetRequiredService<IBus>().Publish(trade);
 
-        var records = Services.GetRequiredService<SettlementRecords>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        SettlementState? record;
-        while ((record = await records.FindAsync(trade.TradeId))?.CurrentState != "Settled" && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-        Assert.Equal("Settled", record?.CurrentState);
+        var record = await Services.GetRequiredService<SettlementRecords>().WaitForStateAsync(trade.TradeId, TimeSpan.FromSeconds(60), "Settled");
+        Assert.Equal("Settled", record.CurrentState);
     }
 
     /// <summary>Scrapes <c>/metrics</c> until <paramref name="series"/> has a value that <paramref name="expected"/> accepts.</summary>
     public async Task<string> ScrapeUntilAsync(string series, Func<double, bool> expected, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var text = await Http.GetStringAsync("/metrics");
-            if (SampleOf(text, series) is { } value && expected(value))
-                return text;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"/metrics never had an accepted {series} (last value: {SampleOf(text, series)?.ToString(CultureInfo.InvariantCulture) ?? "none"}):\n{text}");
-            await Task.Delay(200);
-        }
+        var text = string.Empty;
+        return await Poll.ForAsync(
+            async () => SampleOf(text = await Http.GetStringAsync("/metrics"), series) is { } value && expected(value) ? text : null,
+            timeout ?? TimeSpan.FromSeconds(10),
+            () => $"/metrics never had an accepted {series} (last value: {SampleOf(text, series)?.ToString(CultureInfo.InvariantCulture) ?? "none"}):\n{text}",
+            TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>The value of the sample whose name and labels are exactly <paramref name="series"/>, or null.</summary>

@@ -18,8 +18,6 @@ namespace Settlement.IntegrationTests.Settlement;
 /// </summary>
 sealed class SettlementService : IAsyncDisposable
 {
-    static readonly string[] FinalStates = ["Settled", "RolledBack", "CompensationFailed", "Rejected", "Suspended"];
-
     readonly IHost _host;
     readonly ServiceSandbox _sandbox;
 
@@ -67,27 +65,14 @@ sealed class SettlementService : IAsyncDisposable
         await endpoint.Send(message);
     }
 
-    public Task DepositAsync(Guid userId, string currency, decimal amount) =>
-        Ledger.DepositAsync(new DepositFunds { OperationId = Guid.NewGuid(), UserId = userId, Currency = currency, Amount = amount });
+    public Task DepositAsync(Guid userId, string currency, decimal amount) => Ledger.DepositAsync(userId, currency, amount);
 
     public async Task<decimal> BalanceAsync(Guid userId, string currency) =>
         (await Ledger.GetBalanceAsync(userId, currency))?.Available ?? 0m;
 
     /// <summary>Waits until the trade's record reaches a state it stays in without new input, and returns it.</summary>
-    public async Task<SettlementState> WaitForOutcomeAsync(Guid tradeId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        SettlementState? record = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            record = await Records.FindAsync(tradeId);
-            if (record is not null && FinalStates.Contains(record.CurrentState))
-                return record;
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"trade {tradeId} did not finish; it is {record?.CurrentState ?? "not recorded"}");
-    }
+    public Task<SettlementState> WaitForOutcomeAsync(Guid tradeId, TimeSpan? timeout = null) =>
+        Records.WaitForOutcomeAsync(tradeId, timeout ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Sum of all balances in a currency and the lowest one: what conservation checks look at.</summary>
     public async Task<(decimal Sum, decimal Lowest)> BooksAsync(string currency)

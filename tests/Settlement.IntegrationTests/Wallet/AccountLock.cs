@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Npgsql;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Wallet;
 
@@ -41,12 +41,8 @@ sealed class AccountLock : IAsyncDisposable
         await using var command = new NpgsqlCommand(
             "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))", observer);
         command.Parameters.Add(new NpgsqlParameter { Value = _connection.ProcessID });
-        var clock = Stopwatch.StartNew();
-        while ((long)(await command.ExecuteScalarAsync())! == 0)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "The wallet never waited for the held account.");
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(async () => (long)(await command.ExecuteScalarAsync())! > 0,
+            TimeSpan.FromSeconds(15), () => "The wallet never waited for the held account.", TimeSpan.FromMilliseconds(20));
     }
 
     public async ValueTask DisposeAsync()

@@ -48,12 +48,9 @@ public class InjectedFaultTests(ServersFixture fixture) : IClassFixture<ServersF
 
         await Assert.ThrowsAnyAsync<Exception>(() => bus.RequestAsync<DepositFunds, FundsDeposited>(commands.Deposit(10m)));
 
-        var deadLetters = await bus.ErrorQueueAsync();
-        for (var wait = 0; deadLetters.Count == 0 && wait < 100; wait++) // the fault reaches the requester first
-        {
-            await Task.Delay(50);
-            deadLetters = await bus.ErrorQueueAsync();
-        }
+        var deadLetters = await Poll.ForAsync( // the fault reaches the requester first
+            async () => await bus.ErrorQueueAsync() is { Count: > 0 } queued ? queued : null,
+            TimeSpan.FromSeconds(5), () => "Nothing reached wallet_error.");
 
         var dead = Assert.Single(deadLetters);
         Assert.Contains("Injected transient fault", dead.Headers.GetProperty("MT-Fault-Message").GetString());

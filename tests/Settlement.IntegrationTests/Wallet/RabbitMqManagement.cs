@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Wallet;
 
@@ -71,12 +72,8 @@ sealed class RabbitMqManagement : IDisposable
         var path = $"api/parameters/shovel/{Escape(virtualHost)}/{Escape(name)}";
         (await _http.PutAsJsonAsync(path, new { component = "shovel", vhost = virtualHost, name, value = shovel })).EnsureSuccessStatusCode();
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await _http.GetAsync(path)).StatusCode != System.Net.HttpStatusCode.NotFound)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"The shovel {name} did not finish.");
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(async () => (await _http.GetAsync(path)).StatusCode == System.Net.HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(15), () => $"The shovel {name} did not finish.");
     }
 
     static string Escape(string segment) => Uri.EscapeDataString(segment);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using Settlement.Contracts;
 using Settlement.Testing;
@@ -70,18 +69,9 @@ public class WalletRetryTests(ServersFixture fixture) : IClassFixture<ServersFix
         Assert.Equal((90m, 0), (redelivered.BalanceAfter, redelivered.RetryAttempts));
     }
 
-    async Task<QueuedMessage> WaitForErrorQueueMessageAsync(Guid operationId)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var message = (await _bus.ErrorQueueAsync()).FirstOrDefault(m => m.Payload.Contains(operationId.ToString()));
-            if (message is not null)
-                return message;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"No message of {operationId} reached wallet_error.");
-            await Task.Delay(100);
-        }
-    }
+    Task<QueuedMessage> WaitForErrorQueueMessageAsync(Guid operationId) => Poll.ForAsync(
+        async () => (await _bus.ErrorQueueAsync()).FirstOrDefault(m => m.Payload.Contains(operationId.ToString())),
+        TimeSpan.FromSeconds(15), () => $"No message of {operationId} reached wallet_error.", TimeSpan.FromMilliseconds(100));
 
     static IEnumerable<ExceptionInfo> Flatten(ExceptionInfo? exception)
     {

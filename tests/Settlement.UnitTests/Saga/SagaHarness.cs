@@ -5,6 +5,7 @@ using Settlement.Contracts;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Saga;
+using Settlement.Testing;
 
 namespace Settlement.UnitTests.Saga;
 
@@ -80,12 +81,8 @@ public sealed class SagaHarness : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> for up to ten seconds.</summary>
-    public static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-            await Task.Delay(50);
-        Assert.True(condition(), "the condition never came true");
-    }
+    public static Task WaitUntil(Func<bool> condition) =>
+        Poll.UntilAsync(condition, TimeSpan.FromSeconds(10), () => "the condition never came true");
 
     public async ValueTask DisposeAsync()
     {
