@@ -1,22 +1,37 @@
 # Shared by deploy/bench.sh and deploy/chaos.sh (sourced, not run): fresh private servers, the host processes, the
 # simulator and the baselines, all under one folder, and everything stopped when the calling script exits.
+# deploy/run.sh uses its first part (load_run_settings, host_environment) to run the host the same way.
 # shellcheck shell=bash
 
 say() { echo "$run_name: $*" >&2; }
 
-# load_run_init NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT
-load_run_init() {
+# load_run_settings NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT: the settings, the .NET SDK, the servers'
+# packages (as root) and HOME.
+load_run_settings() {
   run_name=$1 home=$2 pg_port=$3 amqp_port=$4 mgmt_port=$5 dist_port=$6 api_port=$7
   servers="$repo/deploy/servers.sh"
   amqp="amqp://guest:guest@127.0.0.1:$amqp_port/"
   mgmt="http://guest:guest@127.0.0.1:$mgmt_port/"
-  api_key=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
-  declare -gA host_pids=()
   command -v dotnet >/dev/null || { say "the .NET 10 SDK is missing: install it first (https://dot.net)"; exit 1; }
-  command -v curl >/dev/null || { say "curl is missing"; exit 1; }
   if [[ $(id -u) -eq 0 ]]; then "$servers" install; fi
   mkdir -p "$home"
   chmod 755 "$home"
+}
+
+# host_environment API_PORT DOTNET_ENVIRONMENT: exports what the host runs with: these servers, its admin API on
+# API_PORT, the API key in $api_key.
+host_environment() {
+  export ConnectionStrings__Settlement="$(connection settlement);Maximum Pool Size=100"
+  export RabbitMq__Uri="$amqp" RabbitMq__ManagementUri="$mgmt" Urls="http://127.0.0.1:$1" Api__Key="$api_key"
+  export DOTNET_ENVIRONMENT="$2" MASSTRANSIT_USAGE_TELEMETRY=false
+}
+
+# load_run_init NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT
+load_run_init() {
+  load_run_settings "$@"
+  api_key=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+  declare -gA host_pids=()
+  command -v curl >/dev/null || { say "curl is missing"; exit 1; }
   trap load_run_cleanup EXIT
   trap 'exit 130' INT TERM
 }
@@ -74,9 +89,7 @@ start_host() {
   local port=$((api_port + n - 1)) waited
   (
     cd "$home/bin/Settlement.Host"
-    export ConnectionStrings__Settlement="$(connection settlement);Maximum Pool Size=100"
-    export RabbitMq__Uri="$amqp" RabbitMq__ManagementUri="$mgmt" Urls="http://127.0.0.1:$port" Api__Key="$api_key"
-    export DOTNET_ENVIRONMENT=Production MASSTRANSIT_USAGE_TELEMETRY=false
+    host_environment "$port" Production
     for setting in "$@"; do export "${setting?}"; done
     exec dotnet Settlement.Host.dll
   ) >>"$home/host-$n.log" 2>&1 &

@@ -18,21 +18,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-servers="$repo/deploy/servers.sh"
-home=${SETTLEMENT_HOME:-$repo/.local}
-pg_port=${POSTGRES_PORT:-15432}
-amqp_port=${RABBITMQ_PORT:-5672}
-mgmt_port=${RABBITMQ_MGMT_PORT:-15672}
-dist_port=${RABBITMQ_DIST_PORT:-25672}
-api_port=${API_PORT:-8080}
+# shellcheck source=deploy/load-run.sh
+source "$repo/deploy/load-run.sh"
+load_run_settings run.sh "${SETTLEMENT_HOME:-$repo/.local}" "${POSTGRES_PORT:-15432}" "${RABBITMQ_PORT:-5672}" \
+  "${RABBITMQ_MGMT_PORT:-15672}" "${RABBITMQ_DIST_PORT:-25672}" "${API_PORT:-8080}"
 
-say() { echo "run.sh: $*" >&2; }
-
-command -v dotnet >/dev/null || { say "the .NET 10 SDK is missing: install it first (https://dot.net)"; exit 1; }
-if [[ $(id -u) -eq 0 ]]; then "$servers" install; fi
-
-mkdir -p "$home"
-chmod 755 "$home"
 stop_servers() {
   say "stopping PostgreSQL and RabbitMQ"
   "$servers" stop-rabbitmq "$home/rabbitmq" || true
@@ -49,6 +39,7 @@ if [[ -z ${Api__Key:-} ]]; then
   [[ -s $home/api-key ]] || (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$home/api-key")
   Api__Key=$(cat "$home/api-key")
 fi
+api_key=$Api__Key
 
 say "building the service"
 dotnet build "$repo/src/Settlement.Host" -c Release -o "$home/host" --nologo -v quiet -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 ||
@@ -61,17 +52,13 @@ cat >&2 <<INFO
     metrics         http://127.0.0.1:$api_port/metrics
     health          http://127.0.0.1:$api_port/health/ready
     RabbitMQ UI     http://127.0.0.1:$mgmt_port/             guest / guest
-    PostgreSQL      Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=settlement
+    PostgreSQL      $(connection settlement)
     data and logs   $home
   Ctrl-C stops the service, then both servers.
 
 INFO
 
-export ConnectionStrings__Settlement="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=settlement;Maximum Pool Size=100"
-export RabbitMq__Uri="amqp://guest:guest@127.0.0.1:$amqp_port/"
-export RabbitMq__ManagementUri="http://guest:guest@127.0.0.1:$mgmt_port/"
-export Urls="http://127.0.0.1:$api_port"
-export Api__Key MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Production}
+host_environment "$api_port" "${DOTNET_ENVIRONMENT:-Production}"
 
 # From its own folder, so that its appsettings.json is found (the content root is the working directory).
 (cd "$home/host" && exec dotnet Settlement.Host.dll) &

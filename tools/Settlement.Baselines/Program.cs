@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Settlement.Baselines;
+using Settlement.Simulator.Cli;
 
 // Usage:
 //   Settlement.Baselines broker --rabbit amqp://guest:guest@127.0.0.1:5672/ [--messages 50000] [--concurrency 32]
@@ -7,25 +7,27 @@ using Settlement.Baselines;
 // Each prints one JSON line on stdout; progress and errors go to stderr.
 try
 {
-    var options = Options.Parse(args.Skip(1));
-    object result = args.FirstOrDefault() switch
+    var arguments = Arguments.Parse(args, "broker or sql");
+    object result = arguments.Command switch
     {
         "broker" => await BrokerCeiling.RunAsync(
-            new Uri(options.Get("rabbit", "amqp://guest:guest@127.0.0.1:5672/")),
-            options.GetInt("messages", 50_000), options.GetInt("concurrency", 32)),
+            arguments.Uri("rabbit", "amqp://guest:guest@127.0.0.1:5672/"),
+            Positive(arguments, "messages", 50_000), Positive(arguments, "concurrency", 32)),
         "sql" => await DirectSqlBaseline.RunAsync(
-            options.Require("connection"), options.GetInt("trades", 20_000), options.GetInt("users", 1_000),
-            options.GetInt("concurrency", 16)),
-        _ => throw new ArgumentException("The first argument must be 'broker' or 'sql'."),
+            arguments.Required("connection"), Positive(arguments, "trades", 20_000), Positive(arguments, "users", 1_000),
+            Positive(arguments, "concurrency", 16)),
+        _ => throw new UsageException("The first argument must be 'broker' or 'sql'."),
     };
-    Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    }));
+    Output.Line(result);
     return 0;
 }
-catch (ArgumentException problem)
+catch (Exception problem) when (problem is UsageException or ArgumentException)
 {
     Console.Error.WriteLine(problem.Message);
     return 2;
 }
+
+static int Positive(Arguments arguments, string name, int fallback) =>
+    arguments.Int(name, fallback) is > 0 and var value
+        ? value
+        : throw new UsageException($"--{name} must be a positive whole number.");

@@ -19,7 +19,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var arguments = Arguments.Parse(args);
+    var arguments = Arguments.Parse(args, "fund, publish or watch");
     return arguments.Command switch
     {
         "fund" => await FundCommand.RunAsync(arguments, cancel.Token),

@@ -21,10 +21,11 @@ public sealed class Arguments
 
     public string Command { get; }
 
-    public static Arguments Parse(IReadOnlyList<string> args)
+    /// <param name="commands">The commands there are, for the message when none is given: "fund, publish or watch".</param>
+    public static Arguments Parse(IReadOnlyList<string> args, string commands)
     {
         if (args.Count == 0 || args[0].StartsWith('-'))
-            throw new UsageException("a command is required: fund, publish or watch");
+            throw new UsageException($"a command is required: {commands}");
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)

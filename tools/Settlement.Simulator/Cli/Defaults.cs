@@ -5,6 +5,5 @@ public static class Defaults
 {
     public const string Rabbit = "amqp://guest:guest@127.0.0.1:5672/";
     public const string WalletQueue = "wallet";
-    public const int Users = 200;
     public const int InFlight = 100;
 }

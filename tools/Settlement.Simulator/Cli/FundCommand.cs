@@ -14,7 +14,7 @@ namespace Settlement.Simulator.Cli;
 public static class FundCommand
 {
     const int InFlight = 32;
-    static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(120);
+    static readonly RequestTimeout AnswerTimeout = RequestTimeout.After(s: 120);
 
     public static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public static class FundCommand
             deposits.Length, users, FundingPlan.MustFailUsersPerKind, run, walletQueue);
 
         await using var bus = await SimulatorBus.StartAsync(rabbit, cancellationToken);
-        var client = bus.Bus.CreateRequestClient<DepositFunds>(walletQueue, RequestTimeout.After(s: (int)AnswerTimeout.TotalSeconds));
+        var client = bus.Bus.CreateRequestClient<DepositFunds>(walletQueue, AnswerTimeout);
         var clock = Stopwatch.StartNew();
         var applied = 0;
         var rejected = 0;

@@ -14,14 +14,16 @@ public static class PublishCommand
     {
         args.AllowOnly("run", "trades", "rate", "fail-share", "users", "hot-share", "hot-trade-share", "seed", "rabbit",
             "manifest", "in-flight");
-        var options = new MarketOptions(
-            Run: args.Required("run"),
-            Trades: args.Int("trades", 0),
-            Users: args.Int("users", Defaults.Users),
-            FailShare: args.Double("fail-share", 0.02),
-            HotShare: args.Double("hot-share", 0.2),
-            HotTradeShare: args.Double("hot-trade-share", 0.8),
-            Seed: args.OptionalInt("seed"));
+        // The defaults are MarketOptions' own.
+        var options = new MarketOptions(args.Required("run"), args.Int("trades", 0));
+        options = options with
+        {
+            Users = args.Int("users", options.Users),
+            FailShare = args.Double("fail-share", options.FailShare),
+            HotShare = args.Double("hot-share", options.HotShare),
+            HotTradeShare = args.Double("hot-trade-share", options.HotTradeShare),
+            Seed = args.OptionalInt("seed"),
+        };
         if (options.Problem() is { } problem)
             throw new UsageException(problem);
         var schedule = new PaceSchedule(args.Double("rate", 0));

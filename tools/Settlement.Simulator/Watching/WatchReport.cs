@@ -5,28 +5,28 @@ namespace Settlement.Simulator.Watching;
 /// <summary>
 /// The outcome of a run as <c>watch</c> prints it. <c>lost</c> counts trades without a terminal state: never recorded
 /// or still pending when watching stopped. Latency is <c>settled_at − executed_at</c> over the settled trades; the
-/// percentiles are exact (nearest rank).
+/// percentiles are exact (nearest rank). Its fields are named by <see cref="Cli.Output"/> (snake_case).
 /// </summary>
 public sealed record WatchReport(
-    [property: JsonPropertyName("run")] string Run,
-    [property: JsonPropertyName("trades")] int Trades,
-    [property: JsonPropertyName("found")] int Found,
-    [property: JsonPropertyName("settled")] int Settled,
-    [property: JsonPropertyName("rolled_back")] int RolledBack,
-    [property: JsonPropertyName("rejected")] int Rejected,
-    [property: JsonPropertyName("suspended")] int Suspended,
-    [property: JsonPropertyName("compensation_failed")] int CompensationFailed,
-    [property: JsonPropertyName("pending")] int Pending,
-    [property: JsonPropertyName("lost")] int Lost,
-    [property: JsonPropertyName("unexpected_failures")] int UnexpectedFailures,
-    [property: JsonPropertyName("unexpected_settled")] int UnexpectedSettled,
-    [property: JsonPropertyName("first_executed_at")] DateTimeOffset? FirstExecutedAt,
-    [property: JsonPropertyName("last_settled_at")] DateTimeOffset? LastSettledAt,
-    [property: JsonPropertyName("trades_per_sec")] double? TradesPerSec,
-    [property: JsonPropertyName("p50_ms")] double? P50Ms,
-    [property: JsonPropertyName("p95_ms")] double? P95Ms,
-    [property: JsonPropertyName("p99_ms")] double? P99Ms,
-    [property: JsonPropertyName("max_ms")] double? MaxMs)
+    string Run,
+    int Trades,
+    int Found,
+    int Settled,
+    int RolledBack,
+    int Rejected,
+    int Suspended,
+    int CompensationFailed,
+    int Pending,
+    int Lost,
+    int UnexpectedFailures,
+    int UnexpectedSettled,
+    DateTimeOffset? FirstExecutedAt,
+    DateTimeOffset? LastSettledAt,
+    double? TradesPerSec,
+    double? P50Ms,
+    double? P95Ms,
+    double? P99Ms,
+    double? MaxMs)
 {
     /// <summary>Every trade terminal, none lost, and each ended as planned: valid ones settled, must-fail ones not.</summary>
     [JsonIgnore]
