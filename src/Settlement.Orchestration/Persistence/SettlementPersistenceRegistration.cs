@@ -4,6 +4,7 @@ using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Settlement.Orchestration.Saga;
 
 namespace Settlement.Orchestration.Persistence;
@@ -21,9 +22,23 @@ public static class SettlementPersistenceRegistration
         if (services.Any(d => d.ServiceType == typeof(IDbContextFactory<SettlementDbContext>)))
             return services;
 
-        services.AddPooledDbContextFactory<SettlementDbContext>(options => options.UseNpgsql(connectionString));
+        services.AddPooledDbContextFactory<SettlementDbContext>(options => options.UseNpgsql(ForHotPath(connectionString)));
         services.TryAddSingleton<SettlementRecords>();
         return services;
+    }
+
+    /// <summary>
+    /// The connection string as the saga's steps use it, thousands of times a second: statements run often are prepared
+    /// once per connection (Max Auto Prepare, when not set), and a connection going back to the pool is not reset with
+    /// DISCARD ALL (No Reset On Close), which would also drop those statements: the service sets no session state (its
+    /// settings are transaction-local).
+    /// </summary>
+    public static string ForHotPath(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (builder.MaxAutoPrepare == 0)
+            builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
     }
 
     /// <summary>

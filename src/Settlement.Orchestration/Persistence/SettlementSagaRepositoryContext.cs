@@ -13,10 +13,10 @@ namespace Settlement.Orchestration.Persistence;
 /// opened for this message, so nothing is visible to others before that transaction commits.
 /// </summary>
 /// <remarks>
-/// Before a trade's row is read it takes a transaction-scoped advisory lock on the trade id: that lock exists even
-/// when the row does not yet, so two initiating messages for one trade run one after the other, and the second one
-/// finds the row the first one inserted. The row itself is then read with <c>FOR UPDATE</c>, which also keeps out
-/// writers that do not take the advisory lock; the version check on update catches any writer that takes neither.
+/// A trade's row is read with <c>FOR UPDATE</c>: every message of one trade waits for the one before it. Where the
+/// row does not exist yet, a transaction-scoped advisory lock on the trade id, which exists even when the row does not,
+/// makes two initiating messages for one trade run one after the other, and the second one finds the row the first
+/// one inserted. The version check on update catches any writer that takes neither lock.
 /// </remarks>
 sealed class SettlementSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<SettlementState, TMessage>
     where TMessage : class
@@ -54,14 +54,21 @@ sealed class SettlementSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
     }
 
     /// <summary>The trade's row, locked until this message's transaction ends; null when there is none.</summary>
+    /// <remarks>
+    /// One statement when the row exists (every step after the first): its row lock is all a step needs. Only when there
+    /// is no row yet does it take the trade's advisory lock and look again, so that two initiating messages for one trade
+    /// run one after the other and the second finds the row the first inserted (a row not yet committed is invisible to
+    /// the first look, and the advisory lock waits for its transaction).
+    /// </remarks>
     public async Task<SagaConsumeContext<SettlementState, TMessage>?> Load(Guid correlationId)
     {
-        await LockTradeAsync(correlationId);
-        var rows = await _db.Settlements
-            .FromSql($"SELECT * FROM settlement.settlements WHERE trade_id = {correlationId} FOR UPDATE")
-            .ToListAsync(CancellationToken);
+        var instance = await LockRowAsync(correlationId);
+        if (instance is null)
+        {
+            await LockTradeAsync(correlationId);
+            instance = await LockRowAsync(correlationId);
+        }
 
-        var instance = rows.SingleOrDefault();
         return instance is null
             ? null
             : await CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Load);
@@ -95,6 +102,11 @@ sealed class SettlementSagaRepositoryContext<TMessage> : ConsumeContextScope<TMe
         ConsumeContext<T> context, SettlementState instance, SagaConsumeContextMode mode)
         where T : class =>
         _factory.CreateSagaConsumeContext(_db, context, instance, mode);
+
+    async Task<SettlementState?> LockRowAsync(Guid tradeId) =>
+        (await _db.Settlements
+            .FromSql($"SELECT * FROM settlement.settlements WHERE trade_id = {tradeId} FOR UPDATE")
+            .ToListAsync(CancellationToken)).SingleOrDefault();
 
     Task LockTradeAsync(Guid tradeId) =>
         _db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({TradeLockClass}, {LockKey(tradeId)})", CancellationToken);

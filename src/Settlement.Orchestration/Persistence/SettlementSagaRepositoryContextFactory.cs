@@ -52,6 +52,8 @@ sealed class SettlementSagaRepositoryContextFactory(
     async Task InTransaction(ConsumeContext context, Func<SettlementDbContext, Task> consume)
     {
         await using var db = await dbContextFactory.CreateDbContextAsync(context.CancellationToken);
+        // The whole message is one transaction already: no savepoint around each SaveChanges (two statements a step).
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken);
 
         await consume(db);
