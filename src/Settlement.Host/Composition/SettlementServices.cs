@@ -69,6 +69,8 @@ public static class SettlementServices
                     return json;
                 });
                 cfg.ConfigureEndpoints(context);
+                if (roles.HasFlag(ServiceRoles.Saga))
+                    cfg.ConfigureSettlementReplyEndpoint(context);
             });
         });
         // The admin API reads settlement records in every role; the sweeper runs where the saga runs.

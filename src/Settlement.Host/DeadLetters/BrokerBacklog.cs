@@ -16,7 +16,9 @@ sealed class BrokerBacklog(BrokerManagementClient management, IOptions<Settlemen
         try
         {
             var depths = await management.QueueDepthsAsync(cancellationToken);
-            return depths.GetValueOrDefault(options.Value.QueueName) + depths.GetValueOrDefault(options.Value.WalletQueue);
+            var settings = options.Value;
+            return depths.GetValueOrDefault(settings.QueueName) + depths.GetValueOrDefault(settings.ReplyQueueName)
+                + depths.GetValueOrDefault(settings.WalletQueue);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {

@@ -20,7 +20,7 @@ public sealed class BrokerQueueGauges
     public BrokerQueueGauges(SettlementMetrics metrics, BrokerManagementClient management, IOptions<SettlementOptions> settlement,
         IOptions<ObservabilityOptions> options, TimeProvider time, ILogger<BrokerQueueGauges> logger)
     {
-        string[] ownQueues = [settlement.Value.QueueName, WalletEndpoint.Name];
+        string[] ownQueues = [settlement.Value.QueueName, settlement.Value.ReplyQueueName, WalletEndpoint.Name];
         _reading = new CachedReading<IReadOnlyDictionary<string, long>>("rabbitmq_management", management.QueueDepthsAsync, options.Value, time, logger);
 
         metrics.Meter.CreateObservableGauge("settlement_dead_letter_messages",

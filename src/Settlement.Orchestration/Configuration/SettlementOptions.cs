@@ -20,6 +20,14 @@ public sealed class SettlementOptions
     [RegularExpression("^[a-z0-9][a-z0-9._-]*$", ErrorMessage = "QueueName must be a kebab-case queue name")]
     public string QueueName { get; set; } = "settlement";
 
+    /// <summary>
+    /// The saga's second receive endpoint, for the wallet's answers (and faults) only: bound to no exchange, so in a burst
+    /// the answers of trades in progress do not queue behind every new <c>TradeExecuted</c> on <see cref="QueueName"/>.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9._-]*$", ErrorMessage = "ReplyQueueName must be a kebab-case queue name")]
+    public string ReplyQueueName { get; set; } = "settlement-replies";
+
     /// <summary>How many retries a failed delivery gets after transient faults, before it goes to the error queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 3;

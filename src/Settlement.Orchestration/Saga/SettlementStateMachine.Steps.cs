@@ -211,7 +211,8 @@ public sealed partial class SettlementStateMachine
     async Task SendToWallet(BehaviorContext<SettlementState> context, object command)
     {
         var endpoint = await context.GetSendEndpoint(new Uri($"queue:{_options.WalletQueue}"));
-        var replyTo = context.ReceiveContext.InputAddress;
+        // Answers go to the saga's reply endpoint, a sibling queue of the one this message came from.
+        var replyTo = new Uri(context.ReceiveContext.InputAddress, _options.ReplyQueueName);
         await endpoint.Send(command, Pipe.Execute<SendContext>(send =>
         {
             send.ResponseAddress = replyTo;

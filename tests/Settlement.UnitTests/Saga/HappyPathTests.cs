@@ -33,6 +33,27 @@ public class HappyPathTests
     }
 
     [Fact]
+    public async Task Wallet_commands_ask_for_their_answers_and_faults_on_the_reply_queue_not_behind_new_trades()
+    {
+        await using var h = await SagaHarness.StartAsync();
+        var trade = Trades.BtcUsdt();
+
+        await h.Publish(trade);
+        await h.WaitFor(trade.TradeId, m => m.Settled);
+
+        var commands = h.Harness.Sent.Select(x => x.MessageObject is DebitBalance or CreditBalance).ToArray();
+        Assert.Equal(5, commands.Length);
+        Assert.All(commands, command =>
+        {
+            Assert.Equal("settlement-replies", command.Context.ResponseAddress!.AbsolutePath.Split('/')[^1]);
+            Assert.Equal(command.Context.ResponseAddress, command.Context.FaultAddress);
+        });
+        // Every answer came back through the reply queue, and none through the queue new trades arrive on.
+        Assert.Equal(5, h.Harness.Consumed.Select(x => x.Context.DestinationAddress!.AbsolutePath.EndsWith("/settlement-replies")).Count());
+        Assert.True(h.Harness.Consumed.Select(x => x.MessageObject is TradeExecuted).Any());
+    }
+
+    [Fact]
     public async Task Amounts_with_eighteen_decimal_places_are_moved_exactly()
     {
         await using var h = await SagaHarness.StartAsync();

@@ -46,6 +46,11 @@ public sealed class SagaHarness : IAsyncDisposable
                 x.DisableUsageTelemetry();
                 x.AddSettlementSaga();
                 x.AddConsumer<ScriptedWallet, ScriptedWalletDefinition>();
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConfigureEndpoints(context);
+                    cfg.ConfigureSettlementReplyEndpoint(context);
+                });
             });
         configure?.Invoke(services);
 
