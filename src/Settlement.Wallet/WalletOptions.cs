@@ -10,7 +10,10 @@ public sealed class WalletOptions
     /// <summary>Npgsql connection string of the database holding the <c>wallet</c> schema.</summary>
     public string ConnectionString { get; set; } = string.Empty;
 
-    /// <summary>How many times a command that hit a transient fault is retried before it goes to <c>wallet_error</c>.</summary>
+    /// <summary>
+    /// How many times a batch that hit a transient fault is retried, whole, before each of its commands goes to
+    /// <c>wallet_error</c>.
+    /// </summary>
     public int RetryLimit { get; set; } = 3;
 
     /// <summary>The wait before the first retry; each next wait doubles, up to <see cref="MaxRetryInterval"/>.</summary>
@@ -18,11 +21,31 @@ public sealed class WalletOptions
 
     public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many commands the <c>wallet</c> endpoint handles at once (each holds one database connection).</summary>
-    public int ConcurrentMessageLimit { get; set; } = 16;
+    /// <summary>
+    /// The most commands of one type (debits, credits, deposits or reversals) applied together in one transaction.
+    /// A batch is applied as soon as it is full, or <see cref="BatchTimeLimit"/> after its first command arrived.
+    /// </summary>
+    public int BatchMessageLimit { get; set; } = 100;
 
-    /// <summary>How many messages the broker hands the endpoint ahead; at least <see cref="ConcurrentMessageLimit"/>.</summary>
-    public int PrefetchCount { get; set; } = 32;
+    /// <summary>
+    /// How long a batch waits for more commands after its first one before it is applied anyway. Every leg of a trade
+    /// may wait this long, so it adds up to five times this to a trade at low load; under a backlog batches fill at once.
+    /// </summary>
+    public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>How many batches of one command type are applied at once, each in its own transaction and connection.</summary>
+    public int BatchConcurrencyLimit { get; set; } = 2;
+
+    /// <summary>
+    /// The messages the <c>wallet</c> endpoint takes from the broker and holds at once (its prefetch and concurrent
+    /// message limit): a batch holds every message it collected until it is answered, so that every command type can
+    /// have <see cref="BatchConcurrencyLimit"/> full batches in hand, 4 × <see cref="BatchConcurrencyLimit"/> ×
+    /// <see cref="BatchMessageLimit"/>. Fewer would cap the batches below <see cref="BatchMessageLimit"/>.
+    /// </summary>
+    public int MessagesInFlight => BatchedCommandTypes * BatchConcurrencyLimit * BatchMessageLimit;
+
+    /// <summary>DebitBalance, CreditBalance, ReverseOperation and DepositFunds.</summary>
+    internal const int BatchedCommandTypes = 4;
 
     /// <summary>
     /// How long an operation waits for a row another transaction holds (a busy account) before it fails with a
@@ -31,8 +54,9 @@ public sealed class WalletOptions
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Chaos testing only: the share (0 to 1) of wallet deliveries failed on purpose with a transient fault, half before
-    /// and half after the command is handled. 0, the default, injects nothing; never set it in production.
+    /// Chaos testing only: the share (0 to 1) of wallet batches failed on purpose with a transient fault, half before
+    /// the batch is applied and half after it committed, before its answers are sent. 0, the default, injects nothing;
+    /// never set it in production.
     /// </summary>
     public double InjectedFaultRate { get; set; }
 
@@ -46,6 +70,11 @@ sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
 {
     public const int MaxRetryLimit = 10;
 
+    // 4 command types × 16 batches × 1,000 messages stays below RabbitMQ's largest prefetch count, 65,535.
+    public const int MaxBatchMessageLimit = 1_000;
+    public const int MaxBatchConcurrencyLimit = 16;
+    static readonly TimeSpan MaxBatchTimeLimit = TimeSpan.FromSeconds(1);
+
     public ValidateOptionsResult Validate(string? name, WalletOptions options)
     {
         List<string> problems = [];
@@ -57,10 +86,12 @@ sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
             problems.Add($"{nameof(WalletOptions.InitialRetryInterval)} must be positive.");
         if (options.MaxRetryInterval < options.InitialRetryInterval)
             problems.Add($"{nameof(WalletOptions.MaxRetryInterval)} must be at least {nameof(WalletOptions.InitialRetryInterval)}.");
-        if (options.ConcurrentMessageLimit < 1)
-            problems.Add($"{nameof(WalletOptions.ConcurrentMessageLimit)} must be at least 1.");
-        if (options.PrefetchCount < options.ConcurrentMessageLimit)
-            problems.Add($"{nameof(WalletOptions.PrefetchCount)} must be at least {nameof(WalletOptions.ConcurrentMessageLimit)}.");
+        if (options.BatchMessageLimit is < 1 or > MaxBatchMessageLimit)
+            problems.Add($"{nameof(WalletOptions.BatchMessageLimit)} must be between 1 and {MaxBatchMessageLimit}.");
+        if (options.BatchTimeLimit <= TimeSpan.Zero || options.BatchTimeLimit > MaxBatchTimeLimit)
+            problems.Add($"{nameof(WalletOptions.BatchTimeLimit)} must be positive and at most {MaxBatchTimeLimit.TotalSeconds} s.");
+        if (options.BatchConcurrencyLimit is < 1 or > MaxBatchConcurrencyLimit)
+            problems.Add($"{nameof(WalletOptions.BatchConcurrencyLimit)} must be between 1 and {MaxBatchConcurrencyLimit}.");
         if (options.InjectedFaultRate is < 0 or > 1 || double.IsNaN(options.InjectedFaultRate))
             problems.Add($"{nameof(WalletOptions.InjectedFaultRate)} must be between 0 and 1.");
         if (options.LockTimeout <= TimeSpan.Zero)

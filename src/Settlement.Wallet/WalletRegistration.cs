@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Settlement.Wallet.Consumers;
 using Settlement.Wallet.Ledger;
 
@@ -14,6 +15,18 @@ public static class WalletRegistration
 {
     /// <summary>The connection string used when the <c>Wallet</c> section sets none: <c>ConnectionStrings:Settlement</c>.</summary>
     public const string SharedConnectionStringName = "Settlement";
+
+    /// <summary>
+    /// The key of the wallet's <see cref="NpgsqlDataSource"/> (a keyed singleton, so it is the wallet's own pool whatever
+    /// other modules register): <see cref="WalletLedger"/> writes through it with Npgsql, <see cref="WalletDbContext"/> reads.
+    /// </summary>
+    public const string DataSourceKey = "wallet";
+
+    /// <summary>
+    /// Statements the wallet's connections keep prepared, unless the connection string says otherwise: the ledger's dozen
+    /// statements and the reads, each parsed and planned once per connection instead of once per batch.
+    /// </summary>
+    const int MaxAutoPrepare = 32;
 
     /// <summary>
     /// Registers the wallet with <see cref="WalletOptions"/> bound from the <c>Wallet</c> section (its
@@ -36,7 +49,8 @@ public static class WalletRegistration
         services.AddWalletServices(services.AddOptions<WalletOptions>().Configure(configure));
 
     /// <summary>
-    /// Adds the wallet's consumer with its definition: <c>ConfigureEndpoints</c> then makes the <c>wallet</c> endpoint.
+    /// Adds the wallet's consumer with its definition: <c>ConfigureEndpoints</c> then makes the <c>wallet</c> endpoint,
+    /// where debits, credits, deposits and reversals are consumed in batches.
     /// Needs <see cref="AddWallet(IServiceCollection, Action{WalletOptions})"/> (or the configuration overload) too.
     /// </summary>
     public static IBusRegistrationConfigurator AddWalletConsumers(this IBusRegistrationConfigurator configurator)
@@ -49,8 +63,15 @@ public static class WalletRegistration
     {
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>());
+        services.TryAddKeyedSingleton(DataSourceKey, (provider, _) =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(provider.GetRequiredService<IOptions<WalletOptions>>().Value.ConnectionString);
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+                builder.ConnectionStringBuilder.MaxAutoPrepare = MaxAutoPrepare;
+            return builder.Build();
+        });
         services.AddDbContextFactory<WalletDbContext>((provider, db) =>
-            db.UseNpgsql(provider.GetRequiredService<IOptions<WalletOptions>>().Value.ConnectionString));
+            db.UseNpgsql(provider.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey)));
         services.TryAddSingleton<WalletLedger>();
         return services;
     }

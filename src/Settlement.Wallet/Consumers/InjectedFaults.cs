@@ -1,33 +1,46 @@
-using MassTransit;
-
 namespace Settlement.Wallet.Consumers;
 
 /// <summary>
-/// A transient fault made on purpose by <see cref="InjectedFaultFilter"/> (<see cref="WalletOptions.InjectedFaultRate"/>).
-/// It is a <see cref="TimeoutException"/>, so the endpoint retries it exactly as it retries a real timeout.
+/// A transient fault made on purpose (<see cref="WalletOptions.InjectedFaultRate"/>). It is a
+/// <see cref="TimeoutException"/>, so the batch is retried exactly as it is after a real timeout.
 /// </summary>
 public sealed class InjectedTransientFault(string message) : TimeoutException(message);
 
-/// <summary>
-/// Chaos testing only: fails a share of the wallet's deliveries with <see cref="InjectedTransientFault"/>. Half of them
-/// fail before the command is handled (nothing done), half after it was handled and committed but before its answer
-/// leaves the in-memory outbox, the case where only the operation id's idempotency keeps a retry from applying the
-/// change twice. A consumer filter, it runs inside the retry and the outbox (both applied per message type, around the
-/// consumer), so every injected fault is retried like a real one.
-/// </summary>
-sealed class InjectedFaultFilter(double rate) : IFilter<ConsumerConsumeContext<WalletConsumer>>
+/// <summary>Where a batch fails on purpose, if it does.</summary>
+enum InjectedFault
 {
-    public async Task Send(ConsumerConsumeContext<WalletConsumer> context, IPipe<ConsumerConsumeContext<WalletConsumer>> next)
+    None,
+
+    /// <summary>Before the batch is applied: nothing was done.</summary>
+    BeforeApply,
+
+    /// <summary>
+    /// After the batch committed, before its answers are sent: the case where only each operation id's idempotency keeps
+    /// the retry from applying a change twice.
+    /// </summary>
+    AfterCommit,
+}
+
+/// <summary>Chaos testing only: rolls once per batch whether and where it fails, half of the faults on each side of the commit.</summary>
+static class InjectedFaults
+{
+    public static InjectedFault Roll(double rate)
     {
+        if (rate <= 0)
+            return InjectedFault.None;
+
         var roll = Random.Shared.NextDouble();
-        if (roll < rate / 2)
-            throw new InjectedTransientFault("Injected transient fault before the wallet handled the command");
-
-        await next.Send(context);
-
-        if (roll < rate)
-            throw new InjectedTransientFault("Injected transient fault after the wallet handled the command, before its answer was sent");
+        return roll < rate / 2 ? InjectedFault.BeforeApply : roll < rate ? InjectedFault.AfterCommit : InjectedFault.None;
     }
 
-    public void Probe(ProbeContext context) => context.CreateFilterScope("injectedFaults").Add("rate", rate);
+    /// <summary>Throws <see cref="InjectedTransientFault"/> when <paramref name="rolled"/> is <paramref name="here"/>.</summary>
+    public static void ThrowIf(this InjectedFault rolled, InjectedFault here)
+    {
+        if (rolled != here || here is InjectedFault.None)
+            return;
+
+        throw new InjectedTransientFault(here is InjectedFault.BeforeApply
+            ? "Injected transient fault before the wallet applied the batch"
+            : "Injected transient fault after the wallet committed the batch, before its answers were sent");
+    }
 }

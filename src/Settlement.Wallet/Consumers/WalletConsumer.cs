@@ -1,25 +1,28 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Settlement.Contracts;
 using Settlement.Wallet.Ledger;
 
 namespace Settlement.Wallet.Consumers;
 
 /// <summary>
-/// Answers the wallet's commands on the <c>wallet</c> endpoint with <see cref="ConsumeContext.RespondAsync{T}(T)"/>.
-/// A refusal is an answer (<see cref="WalletOperationRejected"/>); a fault is an exception, which the endpoint's retry
-/// policy (<see cref="WalletConsumerDefinition"/>) retries when it is transient. Every answer carries the number of
-/// retries its delivery took.
+/// Answers the wallet's commands on the <c>wallet</c> endpoint. Debits, credits, deposits and reversals arrive in
+/// batches (<see cref="WalletConsumerDefinition"/>), each applied in one transaction by <see cref="WalletLedger"/>; once
+/// it committed, each command is answered on its own with <see cref="ConsumeContext.RespondAsync{T}(T)"/>. A refusal is
+/// an answer (<see cref="WalletOperationRejected"/>) and never touches the other commands of the batch; a fault is an
+/// exception that fails the whole batch, retried when it is transient. Every answer carries the number of retries its
+/// batch took.
 /// </summary>
-public sealed class WalletConsumer(WalletLedger ledger, ILogger<WalletConsumer> logger) :
-    IConsumer<DepositFunds>,
-    IConsumer<DebitBalance>,
-    IConsumer<CreditBalance>,
-    IConsumer<ReverseOperation>,
+public sealed class WalletConsumer(WalletLedger ledger, IOptions<WalletOptions> options, ILogger<WalletConsumer> logger) :
+    IConsumer<Batch<DepositFunds>>,
+    IConsumer<Batch<DebitBalance>>,
+    IConsumer<Batch<CreditBalance>>,
+    IConsumer<Batch<ReverseOperation>>,
     IConsumer<GetBalance>
 {
-    public Task Consume(ConsumeContext<DepositFunds> context) =>
-        AnswerAsync(context, context.Message.OperationId, ledger.DepositAsync, (outcome, _) => new FundsDeposited
+    public Task Consume(ConsumeContext<Batch<DepositFunds>> context) =>
+        AnswerAsync(context, ledger.ApplyAsync, (_, outcome, _) => new FundsDeposited
         {
             OperationId = outcome.OperationId,
             UserId = outcome.UserId,
@@ -28,11 +31,11 @@ public sealed class WalletConsumer(WalletLedger ledger, ILogger<WalletConsumer> 
             BalanceAfter = outcome.BalanceAfter,
         });
 
-    public Task Consume(ConsumeContext<DebitBalance> context) =>
-        AnswerAsync(context, context.Message.OperationId, ledger.DebitAsync, (outcome, retries) => new BalanceDebited
+    public Task Consume(ConsumeContext<Batch<DebitBalance>> context) =>
+        AnswerAsync(context, ledger.ApplyAsync, (debit, outcome, retries) => new BalanceDebited
         {
             OperationId = outcome.OperationId,
-            TradeId = context.Message.TradeId,
+            TradeId = debit.TradeId,
             UserId = outcome.UserId,
             Currency = outcome.Currency,
             Amount = -outcome.Change,
@@ -40,11 +43,11 @@ public sealed class WalletConsumer(WalletLedger ledger, ILogger<WalletConsumer> 
             RetryAttempts = retries,
         });
 
-    public Task Consume(ConsumeContext<CreditBalance> context) =>
-        AnswerAsync(context, context.Message.OperationId, ledger.CreditAsync, (outcome, retries) => new BalanceCredited
+    public Task Consume(ConsumeContext<Batch<CreditBalance>> context) =>
+        AnswerAsync(context, ledger.ApplyAsync, (credit, outcome, retries) => new BalanceCredited
         {
             OperationId = outcome.OperationId,
-            TradeId = context.Message.TradeId,
+            TradeId = credit.TradeId,
             UserId = outcome.UserId,
             Currency = outcome.Currency,
             Amount = outcome.Change,
@@ -52,12 +55,12 @@ public sealed class WalletConsumer(WalletLedger ledger, ILogger<WalletConsumer> 
             RetryAttempts = retries,
         });
 
-    public Task Consume(ConsumeContext<ReverseOperation> context) =>
-        AnswerAsync(context, context.Message.OperationId, ledger.ReverseAsync, (outcome, retries) => new OperationReversed
+    public Task Consume(ConsumeContext<Batch<ReverseOperation>> context) =>
+        AnswerAsync(context, ledger.ApplyAsync, (reversal, outcome, retries) => new OperationReversed
         {
             OperationId = outcome.OperationId,
-            OriginalOperationId = context.Message.OriginalOperationId,
-            TradeId = context.Message.TradeId,
+            OriginalOperationId = reversal.OriginalOperationId,
+            TradeId = reversal.TradeId,
             Amount = outcome.Change,
             RetryAttempts = retries,
         });
@@ -75,39 +78,42 @@ public sealed class WalletConsumer(WalletLedger ledger, ILogger<WalletConsumer> 
     }
 
     async Task AnswerAsync<TCommand, TApplied>(
-        ConsumeContext<TCommand> context,
-        Guid operationId,
-        Func<TCommand, CancellationToken, Task<WalletOutcome>> operate,
-        Func<WalletOutcome, int, TApplied> applied)
+        ConsumeContext<Batch<TCommand>> context,
+        Func<IReadOnlyList<TCommand>, CancellationToken, Task<IReadOnlyList<WalletOutcome>>> apply,
+        Func<TCommand, WalletOutcome, int, TApplied> applied)
         where TCommand : class
         where TApplied : class
     {
         var retries = context.GetRetryAttempt();
+        var batch = context.Message;
         if (retries > 0)
-            logger.LogInformation("Wallet retries {Command} {OperationId}: attempt {RetryAttempt}", typeof(TCommand).Name, operationId, retries);
+            logger.LogInformation("Wallet retries a batch of {Count} {Command}: attempt {RetryAttempt}", batch.Length, typeof(TCommand).Name, retries);
 
-        WalletOutcome outcome;
+        var fault = InjectedFaults.Roll(options.Value.InjectedFaultRate);
+        fault.ThrowIf(InjectedFault.BeforeApply);
+        IReadOnlyList<WalletOutcome> outcomes;
         try
         {
-            outcome = await operate(context.Message, context.CancellationToken);
+            outcomes = await apply([.. batch.Select(message => message.Message)], context.CancellationToken);
         }
         catch (Exception exception) when (TransientFaults.IsTransient(exception))
         {
-            logger.LogWarning(exception, "Transient fault on {Command} {OperationId} (retry {RetryAttempt}); it is retried or moved to the error queue",
-                typeof(TCommand).Name, operationId, retries);
+            logger.LogWarning(exception,
+                "Transient fault on a batch of {Count} {Command} (retry {RetryAttempt}); it is retried or each command moved to the error queue",
+                batch.Length, typeof(TCommand).Name, retries);
             throw;
         }
 
-        if (outcome.IsApplied)
-            await context.RespondAsync(applied(outcome, retries));
-        else
-            await context.RespondAsync(new WalletOperationRejected
+        fault.ThrowIf(InjectedFault.AfterCommit);
+        await Task.WhenAll(batch.Select((message, i) => outcomes[i].IsApplied
+            ? message.RespondAsync(applied(message.Message, outcomes[i], retries))
+            : message.RespondAsync(new WalletOperationRejected
             {
-                OperationId = outcome.OperationId,
-                TradeId = outcome.TradeId,
-                Code = outcome.Error!.Value,
-                Message = outcome.Message,
+                OperationId = outcomes[i].OperationId,
+                TradeId = outcomes[i].TradeId,
+                Code = outcomes[i].Error!.Value,
+                Message = outcomes[i].Message,
                 RetryAttempts = retries,
-            });
+            })));
     }
 }

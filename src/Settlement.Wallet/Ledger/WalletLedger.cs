@@ -1,18 +1,26 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Settlement.Contracts;
 
 namespace Settlement.Wallet.Ledger;
 
 /// <summary>
-/// The wallet's balance operations and reads. Every operation is idempotent by its operation id: its first outcome,
-/// applied or refused, is stored in the same transaction as its effect and returned to every later call with that id.
-/// Refusals are outcomes; exceptions mean faults (<see cref="TransientFaults"/> tells which of them may pass).
+/// The wallet's balance operations and reads. Operations are applied in batches, a batch in one transaction
+/// (<see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/> and its overloads; the single-operation
+/// methods are batches of one). Every operation is idempotent by its operation id: its first outcome, applied or
+/// refused, is stored in the same transaction as its effect and returned to every later call with that id, within a
+/// batch or after it. Refusals are outcomes, one per operation; exceptions mean faults of the whole batch
+/// (<see cref="TransientFaults"/> tells which of them may pass), and nothing of a failed batch is kept.
 /// Thread-safe: each call uses its own connection.
 /// </summary>
 public sealed class WalletLedger(
-    IDbContextFactory<WalletDbContext> contexts, IOptions<WalletOptions> options, ILogger<WalletLedger> logger)
+    IDbContextFactory<WalletDbContext> contexts,
+    [FromKeyedServices(WalletRegistration.DataSourceKey)] NpgsqlDataSource dataSource,
+    IOptions<WalletOptions> options,
+    ILogger<WalletLedger> logger)
 {
     /// <summary>The account, or null when it was never opened.</summary>
     public async Task<Account?> GetBalanceAsync(Guid userId, string currency, CancellationToken cancellationToken = default)
@@ -45,36 +53,57 @@ public sealed class WalletLedger(
     }
 
     /// <summary>Funds the account, opening it if needed. The entry has no trade and the reason <see cref="LedgerReason.Deposit"/>.</summary>
-    public Task<WalletOutcome> DepositAsync(DepositFunds deposit, CancellationToken cancellationToken = default) =>
-        PostAsync(Posting(deposit.OperationId, OperationKind.Deposit, null, deposit.UserId, deposit.Currency, deposit.Amount, LedgerReason.Deposit),
-            cancellationToken);
+    public async Task<WalletOutcome> DepositAsync(DepositFunds deposit, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync([deposit], cancellationToken))[0];
 
     /// <summary>Takes the amount from an existing account; refused rather than taking the balance below zero.</summary>
-    public Task<WalletOutcome> DebitAsync(DebitBalance debit, CancellationToken cancellationToken = default) =>
-        PostAsync(Posting(debit.OperationId, OperationKind.Debit, debit.TradeId, debit.UserId, debit.Currency, debit.Amount, debit.Reason),
-            cancellationToken);
+    public async Task<WalletOutcome> DebitAsync(DebitBalance debit, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync([debit], cancellationToken))[0];
 
     /// <summary>Adds the amount to the account, opening it if needed.</summary>
-    public Task<WalletOutcome> CreditAsync(CreditBalance credit, CancellationToken cancellationToken = default) =>
-        PostAsync(Posting(credit.OperationId, OperationKind.Credit, credit.TradeId, credit.UserId, credit.Currency, credit.Amount, credit.Reason),
-            cancellationToken);
+    public async Task<WalletOutcome> CreditAsync(CreditBalance credit, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync([credit], cancellationToken))[0];
 
     /// <summary>
     /// Undoes an applied operation once, with the opposite entry (reason <see cref="LedgerReason.SettlementRollback"/>).
     /// An operation not seen yet is marked, so it is refused when it arrives. Reversing what was already reversed or
     /// refused posts nothing and succeeds with a zero <see cref="WalletOutcome.Change"/>.
     /// </summary>
-    public Task<WalletOutcome> ReverseAsync(ReverseOperation reversal, CancellationToken cancellationToken = default)
-    {
-        var request = new OperationRecord
+    public async Task<WalletOutcome> ReverseAsync(ReverseOperation reversal, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync([reversal], cancellationToken))[0];
+
+    /// <summary>
+    /// Applies the deposits in one transaction, in list order, and returns the outcome of each, in the same order.
+    /// See <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.
+    /// </summary>
+    public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<DepositFunds> deposits, CancellationToken cancellationToken = default) =>
+        ApplyAsync([.. deposits.Select(d => Posting(d.OperationId, OperationKind.Deposit, null, d.UserId, d.Currency, d.Amount, LedgerReason.Deposit))],
+            cancellationToken);
+
+    /// <summary>
+    /// Applies the debits in one transaction, in list order, each refused or applied on its own against the running
+    /// balance, and returns the outcome of each, in the same order. An operation id used twice, in the list or before,
+    /// gets its first outcome (or <see cref="WalletErrorCode.OperationIdConflict"/> for another request). Nothing is
+    /// kept when it throws.
+    /// </summary>
+    public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<DebitBalance> debits, CancellationToken cancellationToken = default) =>
+        ApplyAsync([.. debits.Select(d => Posting(d.OperationId, OperationKind.Debit, d.TradeId, d.UserId, d.Currency, d.Amount, d.Reason))],
+            cancellationToken);
+
+    /// <summary>Applies the credits in one transaction; see <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.</summary>
+    public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<CreditBalance> credits, CancellationToken cancellationToken = default) =>
+        ApplyAsync([.. credits.Select(c => Posting(c.OperationId, OperationKind.Credit, c.TradeId, c.UserId, c.Currency, c.Amount, c.Reason))],
+            cancellationToken);
+
+    /// <summary>Applies the reversals in one transaction; see <see cref="ReverseAsync"/> and <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.</summary>
+    public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<ReverseOperation> reversals, CancellationToken cancellationToken = default) =>
+        ApplyAsync([.. reversals.Select(r => new OperationRecord
         {
-            OperationId = reversal.OperationId,
+            OperationId = r.OperationId,
             Kind = OperationKind.Reversal,
-            TradeId = reversal.TradeId,
-            OriginalOperationId = reversal.OriginalOperationId,
-        };
-        return RunAsync(request, (transaction, ct) => ReverseAsync(transaction, request, ct), cancellationToken);
-    }
+            TradeId = r.TradeId,
+            OriginalOperationId = r.OriginalOperationId,
+        })], cancellationToken);
 
     static OperationRecord Posting(
         Guid operationId, OperationKind kind, Guid? tradeId, Guid userId, string? currency, decimal amount, LedgerReason reason) => new()
@@ -88,95 +117,35 @@ public sealed class WalletLedger(
             Reason = reason,
         };
 
-    Task<WalletOutcome> PostAsync(OperationRecord request, CancellationToken cancellationToken) =>
-        RunAsync(request, async (transaction, ct) =>
-        {
-            if (RequestRules.Problem(request) is (var code, var message))
-                return await transaction.CompleteAsync(request.Refused(code, message), ct);
-
-            var (userId, currency, amount) = (request.UserId!.Value, request.Currency!, request.Amount!.Value);
-            if (request.Kind is not OperationKind.Debit)
-            {
-                var opened = await transaction.OpenAccountAsync(userId, currency, ct);
-                return await ApplyChangeAsync(transaction, request, opened, amount, request.Reason!.Value, request.TradeId, ct);
-            }
-
-            return await transaction.LockAccountAsync(userId, currency, ct) is { } account
-                ? await ApplyChangeAsync(transaction, request, account, -amount, request.Reason!.Value, request.TradeId, ct)
-                : await transaction.CompleteAsync(
-                    request.Refused(WalletErrorCode.UnknownAccount, $"User {userId} has no {currency} account."), ct);
-        }, cancellationToken);
-
-    static async Task<OperationRecord> ReverseAsync(LedgerTransaction transaction, OperationRecord reversal, CancellationToken cancellationToken)
-    {
-        var originalId = reversal.OriginalOperationId!.Value;
-        if (originalId == reversal.OperationId)
-            return await transaction.CompleteAsync(
-                reversal.Refused(WalletErrorCode.OperationIdConflict, "A reversal cannot reverse itself."), cancellationToken);
-
-        var mark = $"Operation {originalId} was reversed by {reversal.OperationId} before it arrived.";
-        if (await transaction.MarkReversedAsync(originalId, reversal, mark, cancellationToken))
-            return await transaction.CompleteAsync(
-                reversal.Applied(0m, 0m, $"Operation {originalId} has not arrived: marked, it will be refused when it does."), cancellationToken);
-
-        var original = await transaction.LockOperationAsync(originalId, cancellationToken);
-        if (original.Kind is OperationKind.Reversal)
-            return await transaction.CompleteAsync(
-                reversal.Refused(WalletErrorCode.OperationIdConflict, $"Operation {originalId} is itself a reversal; reversals are not reversed."),
-                cancellationToken);
-        if (original.ReversedBy is { } earlierReversal)
-            return await transaction.CompleteAsync(
-                reversal.Applied(0m, 0m, $"Operation {originalId} was already reversed by {earlierReversal}."), cancellationToken);
-        if (original.Status is OperationStatus.Refused)
-            return await transaction.CompleteAsync(
-                reversal.Applied(0m, 0m, $"Operation {originalId} was refused ({original.ErrorCode}): nothing to reverse."), cancellationToken);
-
-        var account = await transaction.LockAccountAsync(original.UserId!.Value, original.Currency!, cancellationToken)
-            ?? throw new InvalidOperationException($"Applied operation {originalId} has no account.");
-        var outcome = await ApplyChangeAsync(
-            transaction, reversal, account, -original.Change!.Value, LedgerReason.SettlementRollback, original.TradeId, cancellationToken);
-        if (outcome.Status is OperationStatus.Applied)
-            await transaction.SetReversedByAsync(originalId, reversal.OperationId, cancellationToken);
-        return outcome;
-    }
-
     /// <summary>
-    /// Posts <paramref name="change"/> to the locked account with an entry of <paramref name="reason"/> and
-    /// <paramref name="tradeId"/>, or refuses it if the balance would go below zero or not fit exactly.
+    /// One READ COMMITTED transaction for the batch: claim every id, read what earlier ids answered, mark and lock the
+    /// operations reversals name, open and lock every account in (user id, currency) order, decide each request in
+    /// batch order (<see cref="LedgerBatch"/>), write it all, commit. A batch holds one kind of operation (postings
+    /// or reversals), so an operation and its reversal are never decided in the same batch.
     /// </summary>
-    static async Task<OperationRecord> ApplyChangeAsync(LedgerTransaction transaction, OperationRecord request, Account account,
-        decimal change, LedgerReason reason, Guid? tradeId, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<OperationRecord> requests, CancellationToken cancellationToken)
     {
-        var balance = $"Balance {Money.Format(account.Available)} {account.Currency} of user {account.UserId}";
-        var after = Money.Add(account.Available, change);
-        if (after is null)
-            return await transaction.CompleteAsync(request.Refused(WalletErrorCode.InvalidAmount,
-                $"{balance} changed by {Money.Format(change)} would not fit numeric(38,18) exactly."), cancellationToken);
-        if (after < 0m)
-            return await transaction.CompleteAsync(request.Refused(WalletErrorCode.InsufficientBalance,
-                $"{balance} is less than {Money.Format(-change)}."), cancellationToken);
+        if (requests.Count == 0)
+            return [];
 
-        return await transaction.PostAsync(request.Applied(change, after.Value), account, reason, tradeId, cancellationToken);
-    }
-
-    /// <summary>Claims the operation id and runs <paramref name="apply"/>, or answers with what the id was first used for.</summary>
-    async Task<WalletOutcome> RunAsync(
-        OperationRecord request, Func<LedgerTransaction, CancellationToken, Task<OperationRecord>> apply, CancellationToken cancellationToken)
-    {
-        await using var transaction = await LedgerTransaction.BeginAsync(contexts, options.Value.LockTimeout, cancellationToken);
-        var earlier = await transaction.ClaimAsync(request, cancellationToken);
-        var outcome = earlier switch
+        var batch = new LedgerBatch(requests);
+        BatchResult result;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            null => await apply(transaction, cancellationToken),
-            { Kind: null } => request.Refused(WalletErrorCode.OperationReversed, earlier.Message!),
-            _ when earlier.IsSameRequestAs(request) => earlier,
-            _ => request.Refused(WalletErrorCode.OperationIdConflict,
-                $"Operation id {request.OperationId} was already used for {earlier.Describe()}."),
-        };
-        await transaction.CommitAsync(cancellationToken);
+            var statements = new LedgerStatements(connection);
+            batch.Claimed(await statements.ClaimAsync(batch.Claims, options.Value.LockTimeout, cancellationToken));
+            var locked = await statements.LockAsync(batch.Unclaimed, batch.Marks, batch.AccountsToOpen,
+                batch.HasReversals ? null : batch.AccountsToLock(), cancellationToken);
+            var accounts = locked.Accounts ?? await statements.LockAccountsAsync(batch.AccountsToLock(locked.Originals), cancellationToken);
+            result = batch.Apply(locked.Earlier, locked.Originals, locked.Marked, accounts);
+            await statements.WriteAsync(result, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
 
-        Log(outcome, replayed: earlier is not null);
-        return outcome.ToOutcome();
+        for (var i = 0; i < result.Answers.Count; i++)
+            Log(result.Answers[i], result.Replayed[i]);
+        return [.. result.Answers.Select(a => a.ToOutcome())];
     }
 
     void Log(OperationRecord outcome, bool replayed)

@@ -12,7 +12,7 @@ public class StartupValidationTests
     [InlineData("Settlement:ConcurrentMessageLimit", "0", "ConcurrentMessageLimit")]
     [InlineData("Settlement:WalletQueue", "Not A Queue", "WalletQueue")]
     [InlineData("Settlement:StepTimeout", "00:00:00", "StepTimeout")]
-    [InlineData("Wallet:PrefetchCount", "1", "PrefetchCount")]
+    [InlineData("Wallet:BatchMessageLimit", "0", "BatchMessageLimit")]
     [InlineData("Api:Key", "short", "Api:Key")]
     [InlineData("Service:Roles", "everything", "Service:Roles")]
     public void A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)

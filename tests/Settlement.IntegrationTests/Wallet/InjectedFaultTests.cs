@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Settlement.Contracts;
 using Settlement.Testing;
@@ -6,8 +7,8 @@ using Settlement.Wallet.Ledger;
 namespace Settlement.IntegrationTests.Wallet;
 
 /// <summary>
-/// The chaos switch <c>Wallet:InjectedFaultRate</c>: faults injected before and after a command is handled are retried
-/// like real ones, and no operation is applied twice.
+/// The chaos switch <c>Wallet:InjectedFaultRate</c>: faults injected before a batch is applied and after it committed
+/// are retried like real ones, and no operation is applied twice.
 /// </summary>
 public class InjectedFaultTests(ServersFixture fixture) : IClassFixture<ServersFixture>
 {
@@ -24,8 +25,10 @@ public class InjectedFaultTests(ServersFixture fixture) : IClassFixture<ServersF
         });
         await bus.RequestAsync<DepositFunds, FundsDeposited>(commands.Deposit(1_000m));
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 40)
-            .Select(_ => bus.RequestAsync<DebitBalance, BalanceDebited>(commands.Debit(2.5m))));
+        // The fault is rolled once per batch: 20 waves of 2 debits make at least 20 batches, so that some are retried.
+        List<Response<BalanceDebited, WalletOperationRejected>> answers = [];
+        for (var wave = 0; wave < 20; wave++)
+            answers.AddRange(await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bus.RequestAsync<DebitBalance, BalanceDebited>(commands.Debit(2.5m)))));
 
         Assert.All(answers, answer => Assert.IsType<BalanceDebited>(answer.Message));
         Assert.Contains(answers, answer => ((BalanceDebited)answer.Message).RetryAttempts > 0);

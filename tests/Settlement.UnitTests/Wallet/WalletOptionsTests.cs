@@ -23,6 +23,19 @@ public class WalletOptionsTests
     public void No_retries_means_no_intervals() => Assert.Empty(new WalletOptions { RetryLimit = 0 }.RetryIntervals());
 
     [Fact]
+    public void By_default_a_batch_is_up_to_100_commands_or_5_ms_two_at_a_time_and_the_endpoint_holds_what_they_fill()
+    {
+        var options = new WalletOptions();
+
+        Assert.Equal((100, TimeSpan.FromMilliseconds(5), 2), (options.BatchMessageLimit, options.BatchTimeLimit, options.BatchConcurrencyLimit));
+        Assert.Equal(4 * 2 * 100, options.MessagesInFlight);
+    }
+
+    [Fact]
+    public void The_largest_batches_allowed_still_fit_RabbitMQs_prefetch_count() =>
+        Assert.True(new WalletOptions { BatchMessageLimit = 1_000, BatchConcurrencyLimit = 16 }.MessagesInFlight <= ushort.MaxValue);
+
+    [Fact]
     public void Options_bind_from_the_Wallet_section_and_fall_back_to_the_shared_connection_string()
     {
         var options = Resolve(new Dictionary<string, string?>
@@ -30,12 +43,14 @@ public class WalletOptionsTests
             ["ConnectionStrings:Settlement"] = "Host=db",
             ["Wallet:RetryLimit"] = "5",
             ["Wallet:InitialRetryInterval"] = "00:00:00.5",
-            ["Wallet:ConcurrentMessageLimit"] = "4",
-            ["Wallet:PrefetchCount"] = "8",
+            ["Wallet:BatchMessageLimit"] = "50",
+            ["Wallet:BatchTimeLimit"] = "00:00:00.002",
+            ["Wallet:BatchConcurrencyLimit"] = "3",
         });
 
-        Assert.Equal(("Host=db", 5, TimeSpan.FromMilliseconds(500), 4, 8),
-            (options.ConnectionString, options.RetryLimit, options.InitialRetryInterval, options.ConcurrentMessageLimit, options.PrefetchCount));
+        Assert.Equal(("Host=db", 5, TimeSpan.FromMilliseconds(500), 50, TimeSpan.FromMilliseconds(2), 3),
+            (options.ConnectionString, options.RetryLimit, options.InitialRetryInterval, options.BatchMessageLimit, options.BatchTimeLimit,
+                options.BatchConcurrencyLimit));
     }
 
     [Fact]
@@ -58,21 +73,23 @@ public class WalletOptionsTests
             ["Wallet:RetryLimit"] = "-1",
             ["Wallet:InitialRetryInterval"] = "00:00:00",
             ["Wallet:MaxRetryInterval"] = "-00:00:01",
-            ["Wallet:ConcurrentMessageLimit"] = "0",
-            ["Wallet:PrefetchCount"] = "-1",
+            ["Wallet:BatchMessageLimit"] = "0",
+            ["Wallet:BatchTimeLimit"] = "00:00:02",
+            ["Wallet:BatchConcurrencyLimit"] = "17",
             ["Wallet:InjectedFaultRate"] = "1.5",
             ["Wallet:LockTimeout"] = "00:00:00",
         }));
 
         Assert.Equal(
-            ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "ConcurrentMessageLimit", "PrefetchCount", "InjectedFaultRate", "LockTimeout"],
+            ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "BatchMessageLimit", "BatchTimeLimit", "BatchConcurrencyLimit",
+                "InjectedFaultRate", "LockTimeout"],
             failure.Failures.Select(f => f.Split(' ')[0]));
     }
 
     [Fact]
     public void Options_set_in_code_are_validated_too() =>
         Assert.Throws<OptionsValidationException>(() =>
-            new ServiceCollection().AddWallet(o => (o.ConnectionString, o.PrefetchCount) = ("Host=db", 1))
+            new ServiceCollection().AddWallet(o => (o.ConnectionString, o.BatchMessageLimit) = ("Host=db", 0))
                 .BuildServiceProvider().GetRequiredService<IOptions<WalletOptions>>().Value);
 
     static WalletOptions Resolve(Dictionary<string, string?> settings)
