@@ -177,9 +177,10 @@ on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
 | settlement throughput | **$(field trades_per_sec "$result") trades/s** | $trades trades published at once ($users users, 80 % of trade sides on 20 % of them); $(field settled "$throughput") settled, $(field rolled_back "$throughput") rolled back as planned |
 | latency p50 / p95 / p99 at $rate trades/s | **$(field p50_ms "$result") / $(field p95_ms "$result") / $(field p99_ms "$result") ms** | $((rate * seconds)) trades offered at $rate/s for $seconds s, executed_at → settled_at; max $(field max_ms "$latency") ms, settled at $(field trades_per_sec "$latency") trades/s |
 | latency p50 / p95 / p99 at $sustained_rate trades/s | $(field p50_ms "$sustained") / $(field p95_ms "$sustained") / $(field p99_ms "$sustained") ms | $((sustained_rate * seconds)) trades offered at $sustained_rate/s, a load below the throughput above; max $(field max_ms "$sustained") ms |
-| CPU per trade: host / PostgreSQL / RabbitMQ | $(field host_ms "$cpu") / $(field postgres_ms "$cpu") / $(field rabbitmq_ms "$cpu") ms | CPU time each process used during the throughput run ÷ trades (2 cores give 2,000 ms per second) |
+| CPU per trade: host / PostgreSQL / RabbitMQ | $(field host_ms "$cpu") / $(field postgres_ms "$cpu") / $(field rabbitmq_ms "$cpu") ms = **$(field cpu_ms_per_trade "$result") ms** | CPU time each process used during the throughput run ÷ trades (2 cores give 2,000 ms per second) |
 | messages per trade | $(field msgs_per_trade "$result") | messages published to the broker during the throughput run ÷ trades |
 | broker ceiling, no saga | $(field raw_msgs_per_sec "$result") msgs/s | MassTransit send-and-consume of small durable messages, confirms on, same broker |
+| share of that ceiling | $(field ceiling_share "$result") | trades/s ÷ (broker ceiling ÷ messages per trade) |
 | direct SQL baseline | $(field direct_sql_trades_per_sec "$result") trades/s | the five balance changes and ledger entries of a trade as ONE transaction, 16 connections |
 | lost trades | $(field lost "$result") | trades without an outcome at the end |
 | books balance | $(field conservation_ok "$result") | \`Settlement.Host reconcile\` after both runs |
