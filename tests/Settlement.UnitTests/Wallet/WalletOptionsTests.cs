@@ -27,7 +27,7 @@ public class WalletOptionsTests
     {
         var options = new WalletOptions();
 
-        Assert.Equal((100, TimeSpan.FromMilliseconds(5), 2), (options.BatchMessageLimit, options.BatchTimeLimit, options.BatchConcurrencyLimit));
+        Assert.Equal((100, TimeSpan.FromMilliseconds(5), 8), (options.BatchMessageLimit, options.BatchTimeLimit, options.BatchConcurrencyLimit));
         Assert.Equal(4 * 2 * 100, options.MessagesInFlight);
     }
 
