@@ -58,7 +58,8 @@ public static class SettlementLogging
         return app;
     }
 
-    static bool IsProbe(PathString path) => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
+    /// <summary><c>/metrics</c> and <c>/health/*</c>: called every few seconds by scrapers and probes, so neither logged nor traced as requests.</summary>
+    internal static bool IsProbe(PathString path) => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
 
     /// <summary>Levels and enrichers from the <c>Serilog</c> section, and the fields every event carries: Application, ProcessId.</summary>
     public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfiguration configuration, string applicationName) =>

@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Settlement.Contracts;
 using Settlement.Host.Observability;
-using Settlement.Host.Observability.Prometheus;
 using Settlement.Orchestration.Saga;
 using Settlement.UnitTests.Saga;
 
@@ -115,15 +114,15 @@ public class SettlementMetricsObserverTests
         Assert.Equal(1, Samples.Value(text, "settlement_compensations_started_total"));
     }
 
-    /// <summary>The saga harness with <see cref="ObservabilityRegistration.AddSettlementMetrics"/> and a collector of its meter.</summary>
+    /// <summary>The saga harness with <see cref="ObservabilityRegistration.AddSettlementMetrics"/>, its meter exported by OpenTelemetry.</summary>
     sealed class MeteredSaga : IAsyncDisposable
     {
-        readonly MetricsCollector _collector;
+        readonly ExportedMetrics _collector;
 
         MeteredSaga(SagaHarness saga)
         {
             Saga = saga;
-            _collector = new MetricsCollector([SettlementMetrics.MeterName], saga.Harness.Provider.GetRequiredService<IMeterFactory>());
+            _collector = new ExportedMetrics(SettlementMetrics.MeterName, saga.Harness.Provider.GetRequiredService<IMeterFactory>());
         }
 
         public SagaHarness Saga { get; }
