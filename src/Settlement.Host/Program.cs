@@ -12,6 +12,7 @@ builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddSettlementObservability(builder.Configuration);
 
 var app = builder.Build();
+app.UseSettlementRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapAdminApi();

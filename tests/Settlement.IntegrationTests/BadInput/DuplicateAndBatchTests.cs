@@ -64,7 +64,8 @@ public sealed class DuplicateAndBatchTests(BadInputFixture fixture) : IClassFixt
         await fixture.OutcomeAsync(batch[^1]);
         Assert.Equal(BatchSize, await CountRejectedAsync(batch));
         Assert.Equal(books, await fixture.BooksAsync());
-        Assert.Equal(BatchSize, fixture.Logs.Events.Count(e => e.Mentions("failed at Validation: price 0 is not positive") && batch.Any(id => e.Mentions(id.ToString()))));
+        // Serilog hands events on to other logging providers rendered its way, string values in quotes: failed at "Validation": "price 0 …".
+        Assert.Equal(BatchSize, fixture.Logs.Events.Count(e => e.Mentions("failed at") && e.Mentions("price 0 is not positive") && batch.Any(id => e.Mentions(id.ToString()))));
     }
 
     [Fact]

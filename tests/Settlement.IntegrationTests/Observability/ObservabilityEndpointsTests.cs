@@ -71,6 +71,8 @@ public class ObservabilityEndpointsTests(ServersFixture fixture) : IClassFixture
         Assert.Contains("# TYPE settlement_latency_seconds histogram\n", text);
         Assert.Contains("# TYPE settlement_sagas gauge\n", text);
         Assert.NotNull(ObservedService.SampleOf(text, "settlement_stuck_sagas"));
+        // Every series the alert rules read (deploy/prometheus/alerts.yml) keeps its name; the dead-letter depth is the next test's.
+        Assert.Equal(10, ObservedService.SampleOf(text, "settlement_dead_letter_alert_threshold"));
 
         using var response = await service.Http.GetAsync("/metrics");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());

@@ -85,10 +85,14 @@ sealed class ObservedService : IAsyncDisposable
             TimeSpan.FromMilliseconds(200));
     }
 
-    /// <summary>The value of the sample whose name and labels are exactly <paramref name="series"/>, or null.</summary>
+    /// <summary>
+    /// The value of the sample whose name and labels are exactly <paramref name="series"/>, or null. A series without labels
+    /// matches with or without the empty braces OpenTelemetry's exporter writes (<c>settlement_stuck_sagas{} 0</c>).
+    /// </summary>
     public static double? SampleOf(string exposition, string series) =>
-        exposition.Split('\n').Where(line => line.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(line => (double?)double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture))
+        exposition.Split('\n').Select(line => line.Replace("{} ", " ", StringComparison.Ordinal))
+            .Where(line => line.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(line => (double?)double.Parse(line[(series.Length + 1)..].Split(' ')[0], CultureInfo.InvariantCulture))
             .SingleOrDefault();
 
     public async ValueTask DisposeAsync()

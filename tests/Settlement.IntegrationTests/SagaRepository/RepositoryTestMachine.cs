@@ -27,6 +27,9 @@ public class RepositoryTestMachine : MassTransitStateMachine<SettlementState>
         Event(() => LegRecorded, e => e.CorrelateById(c => c.Message.TradeId));
         Event(() => RetryCounted, e => e.CorrelateById(c => c.Message.TradeId));
         Event(() => Finish, e => e.CorrelateById(c => c.Message.TradeId));
+        // By a property, not the id: MassTransit builds the query expression (rebuilt in 8.4.1 and 8.5.1) and the
+        // repository's SendQuery translates it to SQL.
+        Event(() => SymbolHalted, e => e.CorrelateBy(x => x.Symbol, c => c.Message.Symbol));
 
         Initially(
             When(Start)
@@ -49,6 +52,8 @@ public class RepositoryTestMachine : MassTransitStateMachine<SettlementState>
                 .Then(c => c.Saga.CompletedLegs.Add(c.Message.Leg)),
             When(RetryCounted)
                 .Then(c => c.Saga.SettlementRetryCount++),
+            When(SymbolHalted)
+                .Then(c => c.Saga.CompletedLegs.Add("halted")),
             When(Finish)
                 .Then(c =>
                 {
@@ -64,6 +69,7 @@ public class RepositoryTestMachine : MassTransitStateMachine<SettlementState>
     public Event<RecordTestLeg> LegRecorded { get; protected set; } = null!;
     public Event<CountTestRetry> RetryCounted { get; protected set; } = null!;
     public Event<FinishTestSettlement> Finish { get; protected set; } = null!;
+    public Event<HaltTestSymbol> SymbolHalted { get; protected set; } = null!;
 }
 
 /// <summary>The same machine with <c>InsertOnInitial</c>: the repository inserts the row before the machine runs.</summary>

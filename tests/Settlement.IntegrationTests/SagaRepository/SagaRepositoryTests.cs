@@ -141,6 +141,29 @@ public class SagaRepositoryTests(ServersFixture fixture) : IClassFixture<Servers
     }
 
     [Fact]
+    public async Task An_event_correlated_by_a_property_reaches_every_record_with_that_value_and_no_other()
+    {
+        await using var host = await StartHost<RepositoryTestMachine>();
+        var symbol = $"Q{NewId.NextGuid():N}"[..12] + "/TEST";
+        Guid[] halted = [NewId.NextGuid(), NewId.NextGuid()];
+        var other = NewId.NextGuid();
+        foreach (var tradeId in halted)
+            await host.Publish(new StartTestSettlement { TradeId = tradeId, Symbol = symbol });
+        await host.Publish(new StartTestSettlement { TradeId = other, Symbol = "ETH/USDT" });
+        foreach (var tradeId in halted.Append(other))
+            Assert.NotNull(await host.Saga.Exists(tradeId, m => m.Started, Timeout));
+
+        await host.Publish(new HaltTestSymbol { Symbol = symbol });
+
+        foreach (var tradeId in halted)
+            Assert.NotEmpty(await host.Saga.Match(x => x.CorrelationId == tradeId && x.CompletedLegs.Count == 1, Timeout));
+        var untouched = await Rows.FindAsync(other);
+        Assert.NotNull(untouched);
+        Assert.Empty(untouched.CompletedLegs);
+        Assert.False(host.AnyConsumeFaulted());
+    }
+
+    [Fact]
     public async Task Events_the_saga_publishes_are_delivered_only_after_its_transaction_commits()
     {
         await using var host = await StartHost<RepositoryTestMachine>();

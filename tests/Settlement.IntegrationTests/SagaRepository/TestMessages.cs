@@ -34,3 +34,9 @@ public record FinishTestSettlement
 {
     public Guid TradeId { get; init; }
 }
+
+/// <summary>Correlated by <see cref="Symbol"/>: every started record of that symbol records the leg <c>halted</c>.</summary>
+public record HaltTestSymbol
+{
+    public string Symbol { get; init; } = string.Empty;
+}

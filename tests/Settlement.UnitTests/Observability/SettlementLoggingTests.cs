@@ -78,7 +78,7 @@ public class SettlementLoggingTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var output = new StringWriter();
-        using (var serilog = SettlementLogging.Configure(configuration, "Settlement.Tests")
+        using (var serilog = SettlementLogging.Configure(new LoggerConfiguration(), configuration, "Settlement.Tests")
                    .WriteTo.Sink(new FormattedSink(SettlementLogging.Formatter(configuration), output)).CreateLogger())
         using (var factory = new SerilogLoggerFactory(serilog))
         {

@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using MassTransit.Logging;
+using MassTransit.Monitoring;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Settlement.Host.Observability;
+
+/// <summary>
+/// OpenTelemetry. Metrics, always: the meters <c>Settlement</c> (ours) and <c>MassTransit</c>, ASP.NET Core's and the
+/// runtime's, exported by the Prometheus exporter at <c>/metrics</c>. Traces, only when an exporter is asked for by the
+/// standard variables: OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) is set,
+/// the console when <c>OTEL_TRACES_EXPORTER</c> names <c>console</c>; <c>OTEL_TRACES_EXPORTER=none</c> turns them off.
+/// A trace holds MassTransit's activities (publish, send, each saga step, each wallet operation), ASP.NET Core's requests
+/// and Npgsql's commands.
+/// </summary>
+public static class SettlementTelemetry
+{
+    /// <summary><c>service.name</c> of every span and of <c>target_info</c>, unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
+    public const string ServiceName = "settlement";
+
+    public const string TracesExporterVariable = "OTEL_TRACES_EXPORTER";
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpTracesEndpointVariable = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+
+    public static IServiceCollection AddSettlementTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(SettlementMetrics.MeterName, InstrumentationOptions.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter(prometheus =>
+                {
+                    // The series keep the label sets they had before OpenTelemetry: no otel_scope_* label on each sample.
+                    prometheus.ScopeInfoEnabled = false;
+                }));
+
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(OnlyFrom(provider.GetRequiredService<IMeterFactory>())));
+
+        var (otlp, console) = TraceExporters(configuration);
+        if (otlp || console)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource(DiagnosticHeaders.DefaultListenerName)
+                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !SettlementLogging.IsProbe(context.Request.Path))
+                    .AddNpgsql();
+                if (otlp)
+                    tracing.AddOtlpExporter();
+                if (console)
+                    tracing.AddConsoleExporter();
+            });
+        }
+
+        return services;
+    }
+
+    /// <summary>Which trace exporters the standard OpenTelemetry variables ask for (none: tracing stays off).</summary>
+    public static (bool Otlp, bool Console) TraceExporters(IConfiguration configuration)
+    {
+        var named = (configuration[TracesExporterVariable] ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (named.Contains("none", StringComparer.OrdinalIgnoreCase))
+            return (false, false);
+        var endpoint = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]) || !string.IsNullOrWhiteSpace(configuration[OtlpTracesEndpointVariable]);
+        return (endpoint || named.Contains("otlp", StringComparer.OrdinalIgnoreCase), named.Contains("console", StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Drops the instruments of meters another <see cref="IMeterFactory"/> created: the SDK selects meters by name in the whole
+    /// process, and two hosts in one process (as in tests) must not export each other's series. Meters without a factory
+    /// (the runtime's) stay.
+    /// </summary>
+    static Func<Instrument, MetricStreamConfiguration?> OnlyFrom(IMeterFactory meterFactory) =>
+        instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, meterFactory) ? null : MetricStreamConfiguration.Drop;
+}
