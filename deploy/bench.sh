@@ -22,6 +22,9 @@
 #   BENCH_WRITE_DOCS (1)
 #   BENCH_HOME (<repo>/.local/bench)  BENCH_PG_PORT (16432)  BENCH_AMQP_PORT (6672)  BENCH_MGMT_PORT (16672)
 #   BENCH_DIST_PORT (26672)  BENCH_API_PORT (8180)
+#   BENCH_BROKER (single): single = one RabbitMQ node, classic queues; cluster = three nodes on BENCH_AMQP_PORT..+2
+#     (management and distribution ports likewise), quorum queues (RabbitMq:QueueType=quorum) for the service and for the
+#     broker baseline, every node in the host's connection; the table goes to the bench-cluster block of the doc
 #   Settlement__*, Wallet__*  passed to the host as they are, to benchmark another configuration
 set -euo pipefail
 
@@ -29,7 +32,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source=deploy/load-run.sh
 source "$repo/deploy/load-run.sh"
 load_run_init bench "${BENCH_HOME:-$repo/.local/bench}" "${BENCH_PG_PORT:-16432}" "${BENCH_AMQP_PORT:-6672}" \
-  "${BENCH_MGMT_PORT:-16672}" "${BENCH_DIST_PORT:-26672}" "${BENCH_API_PORT:-8180}"
+  "${BENCH_MGMT_PORT:-16672}" "${BENCH_DIST_PORT:-26672}" "${BENCH_API_PORT:-8180}" "${BENCH_BROKER:-single}"
 
 trades=${BENCH_TRADES:-20000}
 rate=${BENCH_RATE:-200}
@@ -46,7 +49,7 @@ say "baseline 1/2: direct SQL, $trades trades, one transaction each"
 "$servers" create-database "$pg_port" baseline
 direct=$(tool baselines sql --connection "$(connection baseline)" --trades "$trades")
 say "baseline 2/2: the broker alone, $((trades * 5)) messages"
-raw=$(tool baselines broker --rabbit "$amqp" --messages $((trades * 5)))
+raw=$(tool baselines broker --rabbit "$amqp" --messages $((trades * 5)) --queue-type "$( ((cluster_nodes > 0)) && echo quorum || echo classic)")
 
 start_host 1
 # The first thousands of trades of a fresh process are spent compiling: tiered JIT with dynamic PGO compiles 100-260
@@ -97,6 +100,7 @@ result=$(printf '{"trades_per_sec":%s,"p50_ms":%s,"p95_ms":%s,"p99_ms":%s,"p50_m
   "$at" "$(field p50_ms "$sustained")" "$at" "$(field p95_ms "$sustained")" "$at" "$(field p99_ms "$sustained")" \
   "$msgs_per_trade" "$raw_rate" "$ceiling_share" "$cpu_ms_per_trade" \
   "$(field direct_sql_trades_per_sec "$direct")" "$lost" "$conservation_ok")
+result="{\"broker\":\"$broker\",${result#\{}"
 
 echo "$cpu" >"$home/cpu-per-trade.json"
 echo "$throughput" >"$home/throughput.json"

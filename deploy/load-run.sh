@@ -5,13 +5,19 @@
 
 say() { echo "$run_name: $*" >&2; }
 
-# load_run_settings NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT: the settings, the .NET SDK, the servers'
-# packages (as root) and HOME.
+# load_run_settings NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT [BROKER]: the settings, the .NET SDK, the
+# servers' packages (as root) and HOME. BROKER is single (the default: one node, classic queues) or cluster (three nodes
+# on AMQP_PORT..AMQP_PORT+2, MGMT_PORT.., DIST_PORT.., quorum queues, every node in the host's connection).
 load_run_settings() {
-  run_name=$1 home=$2 pg_port=$3 amqp_port=$4 mgmt_port=$5 dist_port=$6 api_port=$7
+  run_name=$1 home=$2 pg_port=$3 amqp_port=$4 mgmt_port=$5 dist_port=$6 api_port=$7 broker=${8:-single}
   servers="$repo/deploy/servers.sh"
   amqp="amqp://guest:guest@127.0.0.1:$amqp_port/"
   mgmt="http://guest:guest@127.0.0.1:$mgmt_port/"
+  case $broker in
+    single) cluster_nodes=0 ;;
+    cluster) cluster_nodes=3 ;;
+    *) say "the broker must be single or cluster, not '$broker'"; exit 2 ;;
+  esac
   command -v dotnet >/dev/null || { say "the .NET 10 SDK is missing: install it first (https://dot.net)"; exit 1; }
   if [[ $(id -u) -eq 0 ]]; then "$servers" install; fi
   mkdir -p "$home"
@@ -23,6 +29,11 @@ load_run_settings() {
 host_environment() {
   export ConnectionStrings__Settlement="$(connection settlement);Maximum Pool Size=100"
   export RabbitMq__Uri="$amqp" RabbitMq__ManagementUri="$mgmt" Urls="http://127.0.0.1:$1" Api__Key="$api_key"
+  local i
+  if ((cluster_nodes > 0)); then
+    export RabbitMq__QueueType=quorum
+    for ((i = 0; i < cluster_nodes; i++)); do export "RabbitMq__ClusterNodes__$i=127.0.0.1:$((amqp_port + i))"; done
+  fi
   export DOTNET_ENVIRONMENT="$2" MASSTRANSIT_USAGE_TELEMETRY=false
 }
 
@@ -39,7 +50,11 @@ load_run_init() {
 load_run_cleanup() {
   local n
   for n in "${!host_pids[@]}"; do kill -9 "${host_pids[$n]}" 2>/dev/null || true; done
-  "$servers" stop-rabbitmq "$home/servers/rabbitmq" >/dev/null 2>&1 || true
+  if ((cluster_nodes > 0)); then
+    "$servers" remove "$home/servers/rabbitmq" >/dev/null 2>&1 || true # a cluster stopped node by node waits for its peers
+  else
+    "$servers" stop-rabbitmq "$home/servers/rabbitmq" >/dev/null 2>&1 || true
+  fi
   "$servers" stop-postgres "$home/servers/postgres" >/dev/null 2>&1 || true
 }
 
@@ -54,14 +69,23 @@ build_tools() {
 
 # Fresh servers for every run: the figures must not depend on what an earlier run left behind.
 start_servers() {
-  say "starting fresh PostgreSQL (port $pg_port) and RabbitMQ (port $amqp_port, management $mgmt_port)"
   "$servers" remove "$home/servers" >/dev/null 2>&1 || true
   mkdir -p "$home/servers"
   chmod 755 "$home/servers"
   "$servers" start-postgres "$home/servers/postgres" "$pg_port" >/dev/null
-  "$servers" start-rabbitmq "$home/servers/rabbitmq" "$amqp_port" "$mgmt_port" "$dist_port" >/dev/null
+  if ((cluster_nodes > 0)); then
+    say "started PostgreSQL (port $pg_port); starting a RabbitMQ cluster of $cluster_nodes nodes (ports $amqp_port-$((amqp_port + cluster_nodes - 1)), management $mgmt_port-$((mgmt_port + cluster_nodes - 1))), quorum queues"
+    "$servers" start-rabbitmq-cluster "$home/servers/rabbitmq" "$(port_list "$amqp_port")" "$(port_list "$mgmt_port")" \
+      "$(port_list "$dist_port")" >/dev/null
+  else
+    say "started PostgreSQL (port $pg_port); starting RabbitMQ (port $amqp_port, management $mgmt_port)"
+    "$servers" start-rabbitmq "$home/servers/rabbitmq" "$amqp_port" "$mgmt_port" "$dist_port" >/dev/null
+  fi
   "$servers" create-database "$pg_port" settlement >/dev/null
 }
+
+# port_list FIRST: FIRST,FIRST+1,… one port per node of the cluster.
+port_list() { local i list=$1; for ((i = 1; i < cluster_nodes; i++)); do list+=",$(($1 + i))"; done; echo "$list"; }
 
 connection() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
 
@@ -125,12 +149,13 @@ cpu_ticks() {
   echo "${total:-0}"
 }
 
-# cpu_snapshot: "host postgres rabbitmq" CPU ticks so far (host 1, the postmaster's tree, the broker's Erlang VM).
+# cpu_snapshot: "host postgres rabbitmq" CPU ticks so far (host 1, the postmaster's tree, the broker's Erlang VMs: every
+# node of a cluster).
 cpu_snapshot() {
-  local postmaster beam
+  local postmaster beam rabbit=0
   postmaster=$(head -n 1 "$home/servers/postgres/data/postmaster.pid" 2>/dev/null || echo 0)
-  beam=$(pgrep -f "beam.smp.*$home/servers/rabbitmq" | head -n 1 || echo 0)
-  echo "$(cpu_ticks "${host_pids[1]}") $(cpu_ticks "$postmaster") $(cpu_ticks "$beam")"
+  for beam in $(pgrep -f "beam.smp.*$home/servers/rabbitmq" || true); do rabbit=$((rabbit + $(cpu_ticks "$beam"))); done
+  echo "$(cpu_ticks "${host_pids[1]}") $(cpu_ticks "$postmaster") $rabbit"
 }
 
 # cpu_per_trade BEFORE AFTER TRADES: milliseconds of CPU per trade, as host/postgres/rabbitmq.
@@ -170,7 +195,7 @@ write_performance_doc() {
   local seconds=${10} users=${11} block
   block=$(cat <<TABLE
 Measured by \`deploy/bench.sh\` on $(date -u +%Y-%m-%d) at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown),
-on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host.
+on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host; $(broker_description).
 
 | measure | result | how |
 |---|---|---|
@@ -192,10 +217,22 @@ $result
 \`\`\`
 TABLE
 )
-  awk -v block="$block" '
-    /<!-- bench:begin -->/ { print; print block; skip = 1; next }
-    /<!-- bench:end -->/ { skip = 0 }
+  # A cluster's figures go to a block of their own, beside the single node's.
+  local marker=bench
+  ((cluster_nodes == 0)) || marker=bench-cluster
+  awk -v block="$block" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
+    $0 == begin { print; print block; skip = 1; next }
+    $0 == end { skip = 0 }
     !skip { print }
   ' "$file" >"$file.new" && mv "$file.new" "$file"
+  grep -qx "<!-- $marker:begin -->" "$file" || say "no '<!-- $marker:begin -->' line in $file: nothing written there"
   say "wrote the measured table into $file"
+}
+
+broker_description() {
+  if ((cluster_nodes > 0)); then
+    echo "RabbitMQ was a cluster of $cluster_nodes nodes with quorum queues (3 replicas each), all nodes sharing the same $(nproc) cores"
+  else
+    echo "RabbitMQ was one node with classic queues"
+  fi
 }

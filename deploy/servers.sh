@@ -9,9 +9,20 @@
 #   deploy/servers.sh start-rabbitmq DIR AMQP_PORT MGMT_PORT DIST_PORT
 #                                                  a node of its own (user guest/guest) with the management and shovel plugins
 #   deploy/servers.sh stop-rabbitmq DIR            clean stop; the data stays for the next start
+#   deploy/servers.sh start-rabbitmq-cluster DIR AMQP_PORTS MGMT_PORTS DIST_PORTS
+#                                                  one node per port of the comma-separated lists (node I in DIR/node-I
+#                                                  on the I-th port of each), all with one Erlang cookie, joined in one
+#                                                  cluster; e.g. start-rabbitmq-cluster DIR 5672,5673,5674 15672,15673,15674 25672,25673,25674
+#   deploy/servers.sh stop-rabbitmq-node DIR I     clean stop of node I of the cluster in DIR
+#   deploy/servers.sh kill-rabbitmq-node DIR I     kill -9 of node I (its Erlang VM), as a crash
+#   deploy/servers.sh start-rabbitmq-node DIR I    starts node I again on its ports; it rejoins the cluster by itself
+#   deploy/servers.sh stop-rabbitmq-cluster DIR    clean stop of every node
+#   deploy/servers.sh rabbitmq-node-name DIR I     the Erlang node name of node I (settlement-…@localhost)
+#   deploy/servers.sh rabbitmq-queue-leader DIR QUEUE [VHOST]
+#                                                  the number I of the node that leads quorum queue QUEUE (vhost /)
 #   deploy/servers.sh create-database PORT NAME    create database NAME on the server at 127.0.0.1:PORT unless it exists
 #   deploy/servers.sh status [DIR...]              whether the binaries are there, and what runs in each DIR
-#   deploy/servers.sh remove DIR                   kill the servers in DIR and up to two levels below it, delete DIR
+#   deploy/servers.sh remove DIR                   kill the servers in DIR and up to three levels below it, delete DIR
 #   deploy/servers.sh reap ROOT                    remove ROOT/<pid> for every <pid> whose process is gone
 #
 # Starting is idempotent (a server that already runs in DIR is left alone), and so is stopping. As root the servers run as
@@ -189,6 +200,108 @@ cmd_stop_rabbitmq() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# --- A RabbitMQ cluster: DIR/node-1 … DIR/node-N, and DIR/cluster with the AMQP, management and distribution ports ----
+
+cluster_ports() { # DIR: sets nodes and the arrays amqp_ports, mgmt_ports, dist_ports from DIR/cluster
+  [[ -f $1/cluster ]] || die "no RabbitMQ cluster in $1 (start-rabbitmq-cluster makes one)"
+  local amqp mgmt dist
+  { read -r amqp; read -r mgmt; read -r dist; } <"$1/cluster"
+  IFS=, read -r -a amqp_ports <<<"$amqp"
+  IFS=, read -r -a mgmt_ports <<<"$mgmt"
+  IFS=, read -r -a dist_ports <<<"$dist"
+  nodes=${#amqp_ports[@]}
+}
+
+node_number() { # DIR I: checks I
+  [[ $2 =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= nodes)) || die "node '$2' is not one of 1..$nodes of the cluster in $1"
+}
+
+cmd_start_rabbitmq_node() {
+  [[ $# -eq 2 ]] || die "usage: start-rabbitmq-node DIR I"
+  cluster_ports "$1"
+  node_number "$1" "$2"
+  local i=$(($2 - 1))
+  cmd_start_rabbitmq "$1/node-$2" "${amqp_ports[$i]}" "${mgmt_ports[$i]}" "${dist_ports[$i]}"
+}
+
+cmd_stop_rabbitmq_node() {
+  [[ $# -eq 2 ]] || die "usage: stop-rabbitmq-node DIR I"
+  cluster_ports "$1"
+  node_number "$1" "$2"
+  cmd_stop_rabbitmq "$1/node-$2"
+}
+
+cmd_kill_rabbitmq_node() {
+  [[ $# -eq 2 ]] || die "usage: kill-rabbitmq-node DIR I"
+  cluster_ports "$1"
+  node_number "$1" "$2"
+  local pid
+  pid_alive "$1/node-$2/pid" || return 0
+  pid=$(head -n 1 "$1/node-$2/pid")
+  kill -KILL "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+}
+
+cmd_start_rabbitmq_cluster() {
+  [[ $# -eq 4 ]] || die "usage: start-rabbitmq-cluster DIR AMQP_PORTS MGMT_PORTS DIST_PORTS (comma-separated, one port per node)"
+  local dir i first pids=() failed=0 count
+  for count in "$2" "$3" "$4"; do [[ $count =~ ^[0-9]+(,[0-9]+)*$ ]] || die "'$count' is not a comma-separated list of ports"; done
+  [[ $(tr -cd , <<<"$2") == $(tr -cd , <<<"$3") && $(tr -cd , <<<"$2") == $(tr -cd , <<<"$4") ]] ||
+    die "give as many management and distribution ports as AMQP ports"
+  mkdir -p "$1"
+  dir=$(absolute "$1")
+  [[ -f $dir/cluster ]] || printf '%s\n' "$2" "$3" "$4" >"$dir/cluster"
+  cluster_ports "$dir"
+  # One Erlang cookie for every node and for the CLI tools (each node's HOME is its folder): they must share it to talk.
+  if [[ ! -f $dir/.erlang.cookie ]]; then
+    (umask 077 && od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$dir/.erlang.cookie")
+  fi
+  for ((i = 1; i <= nodes; i++)); do
+    mkdir -p "$dir/node-$i"
+    [[ -f $dir/node-$i/.erlang.cookie ]] || cp "$dir/.erlang.cookie" "$dir/node-$i/.erlang.cookie"
+  done
+  for ((i = 1; i <= nodes; i++)); do
+    cmd_start_rabbitmq_node "$dir" "$i" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || failed=1; done
+  ((failed == 0)) || die "a node of the cluster in $dir did not start"
+  first=$(rabbit_node "$dir/node-1")
+  for ((i = 2; i <= nodes; i++)); do
+    if rabbitmqctl_in "$dir/node-$i" cluster_status 2>/dev/null | grep -q "$first"; then continue; fi
+    say "joining node $i to $first"
+    rabbitmqctl_in "$dir/node-$i" stop_app >/dev/null
+    rabbitmqctl_in "$dir/node-$i" join_cluster "$first" >&2
+    rabbitmqctl_in "$dir/node-$i" start_app >/dev/null
+  done
+}
+
+cmd_stop_rabbitmq_cluster() {
+  [[ $# -eq 1 ]] || die "usage: stop-rabbitmq-cluster DIR"
+  [[ -f $1/cluster ]] || return 0
+  cluster_ports "$1"
+  local i
+  for ((i = nodes; i >= 1; i--)); do cmd_stop_rabbitmq "$1/node-$i"; done
+}
+
+# Asks the management API of the first running node which node leads the queue, and answers with its number.
+cmd_rabbitmq_queue_leader() {
+  [[ $# -eq 2 || $# -eq 3 ]] || die "usage: rabbitmq-queue-leader DIR QUEUE [VHOST]"
+  cluster_ports "$1"
+  local vhost i j leader
+  vhost=$(printf '%s' "${3:-/}" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g')
+  for ((i = 1; i <= nodes; i++)); do
+    pid_alive "$1/node-$i/pid" || continue
+    leader=$(curl -sf -u guest:guest "http://127.0.0.1:${mgmt_ports[$((i - 1))]}/api/queues/$vhost/$2?columns=leader" |
+      grep -o '"leader":"[^"]*"' | cut -d'"' -f4) || continue
+    [[ -n $leader ]] || continue
+    for ((j = 1; j <= nodes; j++)); do
+      if [[ $(rabbit_node "$1/node-$j") == "$leader" ]]; then echo "$j"; return 0; fi
+    done
+  done
+  die "no running node of the cluster in $1 names a leader of queue $2 (is it a quorum queue?)"
+}
+
 cmd_create_database() {
   [[ $# -eq 2 ]] || die "usage: create-database PORT NAME"
   local psql
@@ -210,6 +323,8 @@ cmd_status() {
       if pg_running "$dir"; then echo "$dir: postgres running"; else echo "$dir: postgres stopped"; fi
     elif [[ -f $dir/rabbitmq.conf ]]; then
       if pid_alive "$dir/pid"; then echo "$dir: rabbitmq running"; else echo "$dir: rabbitmq stopped"; fi
+    elif [[ -f $dir/cluster ]]; then
+      cmd_status "$dir"/node-* 2>/dev/null || true
     else
       echo "$dir: no server"
     fi
@@ -218,13 +333,13 @@ cmd_status() {
   return "$missing"
 }
 
-# Stops every server in DIR or up to two levels below it at once (their data is about to go), then deletes DIR.
+# Stops every server in DIR or up to three levels below it at once (their data is about to go), then deletes DIR.
 # Safe to run twice at once on the same DIR: a test process's own clean-up can overlap with the next run's reap.
 cmd_remove() {
   [[ $# -eq 1 ]] || die "usage: remove DIR"
   local dir pid
   [[ -d $1 ]] || return 0
-  for dir in "$1" "$1"/* "$1"/*/*; do
+  for dir in "$1" "$1"/* "$1"/*/* "$1"/*/*/*; do
     if pg_running "$dir"; then
       as_user postgres "$(pg_bin)/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
     elif [[ -f $dir/rabbitmq.conf ]] && pid_alive "$dir/pid"; then
@@ -255,6 +370,13 @@ case $verb in
   stop-postgres) cmd_stop_postgres "$@" ;;
   start-rabbitmq) cmd_start_rabbitmq "$@" ;;
   stop-rabbitmq) cmd_stop_rabbitmq "$@" ;;
+  start-rabbitmq-cluster) cmd_start_rabbitmq_cluster "$@" ;;
+  stop-rabbitmq-cluster) cmd_stop_rabbitmq_cluster "$@" ;;
+  start-rabbitmq-node) cmd_start_rabbitmq_node "$@" ;;
+  stop-rabbitmq-node) cmd_stop_rabbitmq_node "$@" ;;
+  kill-rabbitmq-node) cmd_kill_rabbitmq_node "$@" ;;
+  rabbitmq-queue-leader) cmd_rabbitmq_queue_leader "$@" ;;
+  rabbitmq-node-name) cluster_ports "$1" && node_number "$1" "$2" && rabbit_node "$1/node-$2" ;;
   create-database) cmd_create_database "$@" ;;
   status) cmd_status "$@" ;;
   remove) cmd_remove "$@" ;;

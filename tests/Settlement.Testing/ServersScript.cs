@@ -11,7 +11,15 @@ public static class ServersScript
         System.IO.Path.Combine(RepositoryRoot(AppContext.BaseDirectory), "deploy", "servers.sh"));
 
     /// <summary>Runs the script with these arguments; throws with its output when it fails.</summary>
-    public static async Task RunAsync(CancellationToken cancellationToken, params string[] arguments)
+    public static Task RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        RunAsync(cancellationToken, readOutput: false, arguments);
+
+    /// <summary>Runs the script with these arguments and returns what it wrote on stdout, trimmed; throws with its output when it fails.</summary>
+    /// <remarks>Not for the verbs that start servers: a server started in the background keeps the script's stdout open.</remarks>
+    public static Task<string> OutputAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        RunAsync(cancellationToken, readOutput: true, arguments);
+
+    static async Task<string> RunAsync(CancellationToken cancellationToken, bool readOutput, string[] arguments)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -45,6 +53,8 @@ public static class ServersScript
             throw new InvalidOperationException(
                 $"deploy/servers.sh {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{await errors}{await output}");
         }
+
+        return readOutput ? (await output).Trim() : string.Empty;
     }
 
     /// <summary>The folder that holds Settlement.sln, above <paramref name="start"/> (default: the test's output folder).</summary>

@@ -14,6 +14,8 @@ namespace Settlement.Testing;
 public sealed partial class TestServers : IAsyncDisposable
 {
     const string DatabaseName = "settlement";
+    const int CliDistributionPortMin = 35672;
+    const int CliDistributionPortMax = 35682;
 
     static readonly string RunsFolder = Path.Combine(Path.GetTempPath(), "settlement-tests");
     static readonly string RunFolder = Path.Combine(RunsFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -27,6 +29,9 @@ public sealed partial class TestServers : IAsyncDisposable
     {
         public string PostgresFolder => Path.Combine(Folder, "postgres");
         public string RabbitMqFolder => Path.Combine(Folder, "rabbitmq");
+
+        /// <summary>A cluster's nodes: AMQP, management and distribution port of each (empty for a single node).</summary>
+        public IReadOnlyList<(int Amqp, int Management, int Distribution)> ClusterNodes { get; init; } = [];
     }
 
     /// <summary>
@@ -64,11 +69,15 @@ public sealed partial class TestServers : IAsyncDisposable
         "These servers come from the SETTLEMENT_TEST_* environment variables: the fixture cannot stop or start them. " +
         "Use TestServers.StartPrivateAsync() for servers of your own.");
 
-    static async Task<TestServers> StartLocalAsync(string name, CancellationToken cancellationToken)
+    static async Task<TestServers> StartLocalAsync(string name, CancellationToken cancellationToken, int clusterNodes = 0)
     {
         await RunPrepared.Value;
-        var ports = FreeLoopbackPorts(4);
-        var local = new LocalServers(Path.Combine(RunFolder, name), ports[0], ports[1], ports[2], ports[3]);
+        var nodes = Math.Max(clusterNodes, 1);
+        var ports = FreeLoopbackPorts(1 + (3 * nodes));
+        var local = new LocalServers(Path.Combine(RunFolder, name), ports[0], ports[1], ports[1 + nodes], ports[1 + (2 * nodes)])
+        {
+            ClusterNodes = clusterNodes == 0 ? [] : [.. Enumerable.Range(0, nodes).Select(i => (ports[1 + i], ports[1 + nodes + i], ports[1 + (2 * nodes) + i]))],
+        };
         var servers = new TestServers
         {
             _local = local,
@@ -80,7 +89,8 @@ public sealed partial class TestServers : IAsyncDisposable
         try
         {
             CreateReachableFolder(local.Folder);
-            await Task.WhenAll(servers.StartPostgresAsync(cancellationToken), servers.StartRabbitMqAsync(cancellationToken));
+            var rabbitMq = clusterNodes == 0 ? servers.StartRabbitMqAsync(cancellationToken) : servers.StartRabbitMqClusterAsync(cancellationToken);
+            await Task.WhenAll(servers.StartPostgresAsync(cancellationToken), rabbitMq);
             await CreateDatabaseAsync(local.PostgresPort, cancellationToken);
             await SchemaMigrator.ApplyAsync(servers.PostgresConnectionString, NullLogger.Instance, cancellationToken);
             return servers;
@@ -139,14 +149,27 @@ public sealed partial class TestServers : IAsyncDisposable
         Database = database,
     }.ConnectionString;
 
-    /// <summary>Ports that are free right now: the listeners all hold theirs until every port is chosen, so they differ.</summary>
+    /// <summary>
+    /// Ports that are free right now: the listeners all hold theirs until every port is chosen, so they differ. None is in
+    /// 35672-35682, where RabbitMQ's CLI tools take their own distribution port while a node starts.
+    /// </summary>
     static int[] FreeLoopbackPorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        var listeners = new List<TcpListener>();
         try
         {
-            listeners.ForEach(listener => listener.Start());
-            return listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
+            var ports = new List<int>();
+            while (ports.Count < count)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (port is < CliDistributionPortMin or > CliDistributionPortMax)
+                    ports.Add(port);
+            }
+
+            return [.. ports];
         }
         finally
         {

@@ -14,13 +14,14 @@ public record BaselinePing
 /// <summary>
 /// The broker's ceiling with MassTransit and no saga: <c>messages</c> durable messages sent (publisher confirms on, as in
 /// the service) to one queue and consumed by an empty consumer with the settlement endpoint's prefetch. Messages per
-/// second from the first send to the last message consumed.
+/// second from the first send to the last message consumed. The queue is a quorum queue when <c>quorum</c> is set, as the
+/// service's queues are with <c>RabbitMq:QueueType = quorum</c>.
 /// </summary>
 static class BrokerCeiling
 {
     const string QueueName = "settlement-baseline";
 
-    public static async Task<object> RunAsync(Uri rabbit, int messages, int concurrency)
+    public static async Task<object> RunAsync(Uri rabbit, int messages, int concurrency, bool quorum)
     {
         var consumer = new CountingConsumer(messages);
         var bus = Bus.Factory.CreateUsingRabbitMq(configure =>
@@ -29,6 +30,8 @@ static class BrokerCeiling
             configure.ReceiveEndpoint(QueueName, endpoint =>
             {
                 endpoint.PurgeOnStartup = true;
+                if (quorum)
+                    endpoint.SetQuorumQueue();
                 endpoint.PrefetchCount = 1000;
                 endpoint.ConcurrentMessageLimit = concurrency;
                 endpoint.Consumer(() => consumer);
@@ -52,6 +55,7 @@ static class BrokerCeiling
             {
                 Messages = messages,
                 SendConcurrency = concurrency,
+                QueueType = quorum ? "quorum" : "classic",
                 SentPerSec = Math.Round(messages / sent.TotalSeconds),
                 RawMsgsPerSec = Math.Round(messages / consumed.TotalSeconds),
             };

@@ -2,7 +2,7 @@ using Settlement.Baselines;
 using Settlement.Simulator.Cli;
 
 // Usage:
-//   Settlement.Baselines broker --rabbit amqp://guest:guest@127.0.0.1:5672/ [--messages 50000] [--concurrency 32]
+//   Settlement.Baselines broker --rabbit amqp://guest:guest@127.0.0.1:5672/ [--messages 50000] [--concurrency 32] [--queue-type classic|quorum]
 //   Settlement.Baselines sql --connection "Host=…" [--trades 20000] [--users 1000] [--concurrency 16]
 // Each prints one JSON line on stdout; progress and errors go to stderr.
 try
@@ -12,7 +12,13 @@ try
     {
         "broker" => await BrokerCeiling.RunAsync(
             arguments.Uri("rabbit", "amqp://guest:guest@127.0.0.1:5672/"),
-            Positive(arguments, "messages", 50_000), Positive(arguments, "concurrency", 32)),
+            Positive(arguments, "messages", 50_000), Positive(arguments, "concurrency", 32),
+            arguments.String("queue-type", "classic") switch
+            {
+                "classic" => false,
+                "quorum" => true,
+                _ => throw new UsageException("--queue-type must be classic or quorum."),
+            }),
         "sql" => await DirectSqlBaseline.RunAsync(
             arguments.Required("connection"), Positive(arguments, "trades", 20_000), Positive(arguments, "users", 1_000),
             Positive(arguments, "concurrency", 16)),

@@ -77,7 +77,8 @@ public static class SettlementRoutes
                 new Dictionary<string, object?> { ["state"] = record.CurrentState, ["suspendedFrom"] = record.SuspendedFrom });
 
         var reason = body.Reason!.Trim();
-        var saga = await sendEndpoints.GetSendEndpoint(new Uri($"queue:{options.Value.QueueName}"));
+        // exchange:, not queue:, so a quorum queue is not declared again as a classic one.
+        var saga = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{options.Value.QueueName}"));
         await saga.Send(new AbortSettlement { TradeId = id, Reason = reason }, cancellationToken);
         loggers.CreateLogger(typeof(SettlementRoutes)).LogWarning("Abort of trade {TradeId} requested through the API: {Reason}", id, reason);
         return Results.Accepted(Location(id), new AbortAccepted(id, reason));

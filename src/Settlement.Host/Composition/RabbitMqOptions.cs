@@ -1,10 +1,57 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
 namespace Settlement.Host.Composition;
 
 /// <summary>The broker, bound from the configuration section <c>RabbitMq</c>.</summary>
 public sealed class RabbitMqOptions
 {
     public const string SectionName = "RabbitMq";
+    public const string Classic = "classic";
+    public const string Quorum = "quorum";
 
-    /// <summary><c>amqp://user:password@host:port/vhost</c>.</summary>
+    /// <summary><c>amqp://user:password@host:port/vhost</c>: credentials and virtual host, and the node when <see cref="ClusterNodes"/> is empty.</summary>
     public Uri Uri { get; set; } = new("amqp://guest:guest@127.0.0.1:5672/");
+
+    /// <summary>
+    /// <c>classic</c> (the default) or <c>quorum</c>: the type of every durable queue the service declares (its receive
+    /// endpoints and their <c>_error</c> and <c>_skipped</c> queues). Quorum queues are replicated over a cluster's nodes.
+    /// </summary>
+    public string QueueType { get; set; } = Classic;
+
+    /// <summary>
+    /// The broker cluster's nodes, <c>host</c> or <c>host:port</c> (the port of <see cref="Uri"/> when omitted). When set, the
+    /// connection goes to them in turn, and after a node is lost to the next one, instead of to the host of <see cref="Uri"/>.
+    /// </summary>
+    public string[] ClusterNodes { get; set; } = [];
+
+    public bool IsQuorum => string.Equals(QueueType, Quorum, StringComparison.OrdinalIgnoreCase);
+}
+
+sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RabbitMqOptions options)
+    {
+        List<string> problems = [];
+        if (options.Uri is not { IsAbsoluteUri: true, Scheme: "amqp" or "amqps" })
+            problems.Add($"{RabbitMqOptions.SectionName}:Uri must be an amqp:// or amqps:// URI.");
+        if (!string.Equals(options.QueueType, RabbitMqOptions.Classic, StringComparison.OrdinalIgnoreCase) && !options.IsQuorum)
+            problems.Add($"{RabbitMqOptions.SectionName}:QueueType is '{options.QueueType}': use classic or quorum.");
+        foreach (var node in options.ClusterNodes)
+        {
+            if (!IsNodeAddress(node))
+                problems.Add($"{RabbitMqOptions.SectionName}:ClusterNodes has '{node}': use host or host:port (port 1-65535).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    // MassTransit splits a node address at ':' (so no IPv6 literal), and takes the URI's port when there is none.
+    static bool IsNodeAddress(string node)
+    {
+        var parts = node.Split(':');
+        return parts.Length is 1 or 2
+            && Uri.CheckHostName(parts[0]) is UriHostNameType.Dns or UriHostNameType.IPv4
+            && (parts.Length == 1 || (int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535));
+    }
 }

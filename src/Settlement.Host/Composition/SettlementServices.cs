@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Settlement.Host.Api;
+using Settlement.Host.Broker;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Persistence;
@@ -36,9 +37,13 @@ public static class SettlementServices
 
         services.AddSettlementOptions(configuration);
         services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+        services.AddSingleton<DeclaredQueues>();
         services.AddWallet(configuration);
 
         services.AddHostedService<SchemaMigrationService>();
+        // Before MassTransit's hosted service, which starts the bus: a queue of the wrong type stops start-up here.
+        services.AddHostedService<QueueTypeCheck>();
         services.Configure<MassTransitHostOptions>(host =>
         {
             // Start-up fails loudly when the broker is unreachable, and in-flight messages get time to finish on stop.
@@ -56,7 +61,7 @@ public static class SettlementServices
 
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.Uri);
+                cfg.ConfigureBroker(context);
                 // MassTransit's JSON options are process-wide and read-only once used: add the converter once.
                 cfg.ConfigureJsonSerializerOptions(json =>
                 {

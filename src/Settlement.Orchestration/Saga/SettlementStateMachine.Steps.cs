@@ -210,7 +210,10 @@ public sealed partial class SettlementStateMachine
 
     async Task SendToWallet(BehaviorContext<SettlementState> context, object command)
     {
-        var endpoint = await context.GetSendEndpoint(new Uri($"queue:{_options.WalletQueue}"));
+        // exchange:, not queue: MassTransit would declare the queue of a queue: address as a classic queue, which RabbitMQ
+        // refuses when it is a quorum queue (RabbitMq:QueueType). The wallet's endpoint declares its queue and binds it to
+        // the exchange of the same name; the reply address below is an exchange too.
+        var endpoint = await context.GetSendEndpoint(new Uri($"exchange:{_options.WalletQueue}"));
         // Answers go to the saga's reply endpoint, a sibling queue of the one this message came from.
         var replyTo = new Uri(context.ReceiveContext.InputAddress, _options.ReplyQueueName);
         await endpoint.Send(command, Pipe.Execute<SendContext>(send =>

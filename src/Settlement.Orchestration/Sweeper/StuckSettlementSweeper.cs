@@ -65,7 +65,8 @@ public sealed class StuckSettlementSweeper(
         if (stuck.Count == 0)
             return 0;
 
-        var saga = await bus.GetSendEndpoint(new Uri($"queue:{settings.QueueName}"));
+        // exchange:, not queue:, so a quorum queue is not declared again as a classic one (see SendToWallet).
+        var saga = await bus.GetSendEndpoint(new Uri($"exchange:{settings.QueueName}"));
         foreach (var tradeId in stuck)
             await saga.Send(new ResendSettlementStep { TradeId = tradeId }, cancellationToken);
 

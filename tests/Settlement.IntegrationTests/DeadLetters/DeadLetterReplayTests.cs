@@ -12,9 +12,18 @@ namespace Settlement.IntegrationTests.DeadLetters;
 /// <summary>
 /// Real dead letters: the test holds the seller's base-currency account, so the wallet's SellerDebit times out on every
 /// attempt, lands in <c>wallet_error</c> after its 3 retries, and the trade waits Suspended. Replaying it settles the trade.
+/// On the shared single node with classic queues; <c>QuorumDeadLetterReplayTests</c> runs the same on a quorum cluster.
 /// </summary>
 public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<ServersFixture>, IAsyncLifetime
 {
+    /// <summary>The servers the service runs on.</summary>
+    protected virtual TestServers Servers => fixture.Servers;
+
+    /// <summary>Settings on top of the sandbox's: none here.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    private protected ServiceWithApi Service => _service;
+
     const string WalletError = "wallet_error";
 
     readonly Market _market = new();
@@ -24,7 +33,7 @@ public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<Serve
 
     public async Task InitializeAsync()
     {
-        _service = await ServiceWithApi.StartAsync(fixture.Servers);
+        _service = await ServiceWithApi.StartAsync(Servers, Settings);
         await _service.DepositAsync(_buyer, _market.Quote, 60_000m);
         await _service.DepositAsync(_seller, _market.Base, 2m);
     }
@@ -87,7 +96,7 @@ public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<Serve
     }
 
     /// <summary>Publishes <paramref name="count"/> trades while the seller's account is held; returns once all are Suspended.</summary>
-    async Task<IReadOnlyList<TradeExecuted>> SuspendAsync(int count)
+    private protected async Task<IReadOnlyList<TradeExecuted>> SuspendAsync(int count)
     {
         var trades = Enumerable.Range(0, count).Select(_ => _market.Trade(_buyer, _seller)).ToList();
         await using (await AccountLock.HoldAsync(_service.ConnectionString, _seller, _market.Base))

@@ -50,7 +50,8 @@ sealed class ServiceWithApi : IAsyncDisposable
     IServiceProvider Services => _factory.Services;
     WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
 
-    public static async Task<ServiceWithApi> StartAsync(TestServers servers)
+    /// <summary>The service on <paramref name="servers"/>; <paramref name="extraSettings"/> come on top of the sandbox's.</summary>
+    public static async Task<ServiceWithApi> StartAsync(TestServers servers, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var sandbox = await ServiceSandbox.CreateAsync(servers);
         var settings = new Dictionary<string, string?>
@@ -61,7 +62,7 @@ sealed class ServiceWithApi : IAsyncDisposable
         };
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            foreach (var (key, value) in sandbox.Configuration.Concat(settings))
+            foreach (var (key, value) in sandbox.Configuration.Concat(settings).Concat(extraSettings ?? new Dictionary<string, string?>()))
                 web.UseSetting(key, value);
         });
 

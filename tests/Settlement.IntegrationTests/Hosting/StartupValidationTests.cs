@@ -15,6 +15,9 @@ public class StartupValidationTests
     [InlineData("Wallet:BatchMessageLimit", "0", "BatchMessageLimit")]
     [InlineData("Api:Key", "short", "Api:Key")]
     [InlineData("Service:Roles", "everything", "Service:Roles")]
+    [InlineData("RabbitMq:QueueType", "mirrored", "RabbitMq:QueueType")]
+    [InlineData("RabbitMq:ClusterNodes:0", "rabbit-1:5672:1", "RabbitMq:ClusterNodes")]
+    [InlineData("RabbitMq:ClusterNodes:1", "rabbit-2:70000", "RabbitMq:ClusterNodes")]
     public void A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

@@ -50,10 +50,20 @@ sealed class SettlementService : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var service = new SettlementService(builder.Build(), sandbox);
-        if (beforeStart is not null)
-            await beforeStart(service);
-        await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        return service;
+        try
+        {
+            if (beforeStart is not null)
+                await beforeStart(service);
+            await service._host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+            return service;
+        }
+        catch
+        {
+            // A service that did not start leaves nothing behind: its virtual host and pools go with it.
+            service._host.Dispose();
+            await sandbox.DisposeAsync();
+            throw;
+        }
     }
 
     public Task PublishAsync(TradeExecuted trade) => Services.GetRequiredService<IBus>().Publish(trade);

@@ -76,6 +76,22 @@ sealed class RabbitMqManagement : IDisposable
             TimeSpan.FromSeconds(15), () => $"The shovel {name} did not finish.");
     }
 
+    /// <summary>The type of the queue (<c>classic</c>, <c>quorum</c>), or null when it does not exist.</summary>
+    public async Task<string?> QueueTypeAsync(string virtualHost, string queue)
+    {
+        using var response = await _http.GetAsync($"api/queues/{Escape(virtualHost)}/{Escape(queue)}?columns=type");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("type").GetString();
+    }
+
+    /// <summary>Declares a durable queue of the type <paramref name="type"/>, as an operator or an older release would have.</summary>
+    public async Task DeclareQueueAsync(string virtualHost, string queue, string type) =>
+        (await _http.PutAsJsonAsync($"api/queues/{Escape(virtualHost)}/{Escape(queue)}",
+            new { durable = true, arguments = new Dictionary<string, string> { ["x-queue-type"] = type } })).EnsureSuccessStatusCode();
+
     static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     public void Dispose() => _http.Dispose();

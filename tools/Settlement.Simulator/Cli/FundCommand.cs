@@ -24,7 +24,9 @@ public static class FundCommand
         if (users < 2)
             throw new UsageException("--users must be at least 2");
         var rabbit = args.Uri("rabbit", Defaults.Rabbit);
-        var walletQueue = new Uri("queue:" + args.String("wallet-queue", Defaults.WalletQueue));
+        // The exchange the wallet's endpoint binds its queue to: a queue: address would declare the queue as a classic
+        // one, which RabbitMQ refuses when the service runs with quorum queues.
+        var walletQueue = new Uri("exchange:" + args.String("wallet-queue", Defaults.WalletQueue));
 
         var deposits = FundingPlan.Deposits(run, users).ToArray();
         Log.Information("fund: {Deposits} deposits for {Users} traders and {MustFail} baseless sellers of run {Run} to {Queue}",

@@ -1,0 +1,30 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Settlement.Host.Composition;
+
+namespace Settlement.Host.Broker;
+
+public static class BrokerConnection
+{
+    /// <summary>
+    /// Points the bus at <c>RabbitMq:Uri</c>, or at the nodes of <c>RabbitMq:ClusterNodes</c> in turn (a lost connection is
+    /// made again to the next node), and has every durable endpoint declared with <c>RabbitMq:QueueType</c>. Call it first
+    /// in <c>UsingRabbitMq</c>, before <c>ConfigureEndpoints</c>.
+    /// </summary>
+    public static void ConfigureBroker(this IRabbitMqBusFactoryConfigurator configurator, IRegistrationContext context)
+    {
+        var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+        configurator.Host(options.Uri, host =>
+        {
+            if (options.ClusterNodes.Length > 0)
+            {
+                host.UseCluster(cluster =>
+                {
+                    foreach (var node in options.ClusterNodes)
+                        cluster.Node(node);
+                });
+            }
+        });
+        configurator.ConnectEndpointConfigurationObserver(new QueueTypeObserver(options, context.GetRequiredService<DeclaredQueues>()));
+    }
+}
