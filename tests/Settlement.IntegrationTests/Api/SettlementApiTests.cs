@@ -4,6 +4,7 @@ using System.Text.Json;
 using Settlement.Host.Api;
 using Settlement.IntegrationTests.Settlement;
 using Settlement.Orchestration.Persistence;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 
