@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Settlement.IntegrationTests.Api;
 using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.BadInput;
