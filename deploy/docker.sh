@@ -4,6 +4,7 @@
 #
 #   deploy/docker.sh install    apt-get install docker.io iptables debootstrap docker-compose, if missing (root)
 #   deploy/docker.sh start      start dockerd (overlay2, published ports on 127.0.0.1 only) unless an engine answers
+#   deploy/docker.sh server-images   the first three images below only (no .NET build needed)
 #   deploy/docker.sh images     build the local images, each only when its recipe changed:
 #                                 settlement-local/debian:bookworm    debootstrap --variant=minbase bookworm + docker import
 #                                 settlement-local/postgres:15        deploy/images/postgres, FROM the base
@@ -156,12 +157,18 @@ build_service() {
     --label "$RECIPE_LABEL=$recipe" -t "$SERVICE_IMAGE" . >/dev/null
 }
 
-cmd_images() {
+cmd_server_images() {
   engine_answers || die "no Docker engine answers: run deploy/docker.sh start first, or $INSTALL_HINT"
   local started=$SECONDS
   build_base
   build_from_folder "$POSTGRES_IMAGE" deploy/images/postgres
   build_from_folder "$RABBITMQ_IMAGE" deploy/images/rabbitmq
+  say "server images ready in $((SECONDS - started)) s"
+}
+
+cmd_images() {
+  local started=$SECONDS
+  cmd_server_images
   build_service
   say "images ready in $((SECONDS - started)) s"
 }
@@ -211,6 +218,7 @@ shift || true
 case $verb in
   install) cmd_install ;;
   start) cmd_start ;;
+  server-images) cmd_server_images ;;
   images) cmd_images ;;
   env) cmd_env ;;
   up) cmd_install && cmd_start && cmd_images ;;
