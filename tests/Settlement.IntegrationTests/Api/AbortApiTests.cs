@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Settlement.Host.Api;
-using Settlement.IntegrationTests.Settlement;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 

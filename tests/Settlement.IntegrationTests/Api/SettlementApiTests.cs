@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Settlement.Host.Api;
-using Settlement.IntegrationTests.Settlement;
 using Settlement.Orchestration.Persistence;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 

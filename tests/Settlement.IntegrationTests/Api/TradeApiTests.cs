@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Settlement.IntegrationTests.Settlement;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Settlement.IntegrationTests.Settlement;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Api;
 

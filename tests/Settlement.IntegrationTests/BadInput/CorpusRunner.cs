@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Settlement.IntegrationTests.Api;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.BadInput;
 
@@ -85,6 +85,6 @@ static class CorpusRunner
         }
     }
 
-    static string Header(Wallet.QueuedMessage message, string name) =>
+    static string Header(QueuedMessage message, string name) =>
         message.Headers.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Npgsql;
-using Settlement.IntegrationTests.Api;
 using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.BadInput;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Settlement.Testing;
 using Settlement.Wallet;
 
 namespace Settlement.IntegrationTests.BadInput;
@@ -90,7 +91,7 @@ public sealed class RawAndUnreadableMessageTests(ProductionRetriesFixture fixtur
         Assert.Equal(books, await fixture.BooksAsync());
     }
 
-    static void AssertDeadLetteredAtOnce(Wallet.QueuedMessage message, string reason, TimeSpan elapsed)
+    static void AssertDeadLetteredAtOnce(QueuedMessage message, string reason, TimeSpan elapsed)
     {
         Assert.True(message.Headers.TryGetProperty("MT-Fault-Message", out var fault) && fault.GetString()!.Contains(reason, StringComparison.Ordinal),
             $"MT-Fault-Message does not mention '{reason}': {message.Headers}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Settlement.Contracts;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.BadInput;
 

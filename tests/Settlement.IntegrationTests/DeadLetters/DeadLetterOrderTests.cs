@@ -108,5 +108,5 @@ public class DeadLetterOrderTests(ServersFixture fixture) : IClassFixture<Server
 
     async Task<IReadOnlyList<string>> PeekErrorsAsync() => ProbeQueues.MessageIds(await PeekAsync(_probe.Errors));
 
-    Task<IReadOnlyList<Wallet.QueuedMessage>> PeekAsync(string queue) => _service.Management.PeekAsync(_service.VirtualHost, queue);
+    Task<IReadOnlyList<QueuedMessage>> PeekAsync(string queue) => _service.Management.PeekAsync(_service.VirtualHost, queue);
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Settlement.Contracts;
 using Settlement.Host.DeadLetters;
-using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;

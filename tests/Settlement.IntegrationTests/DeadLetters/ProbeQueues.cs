@@ -1,6 +1,6 @@
 using System.Text.Json;
 using RabbitMQ.Client;
-using Settlement.IntegrationTests.Wallet;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.DeadLetters;
 

@@ -6,7 +6,6 @@ using Settlement.Contracts;
 using Settlement.Host.Api;
 using Settlement.Host.DeadLetters;
 using Settlement.IntegrationTests.Settlement;
-using Settlement.IntegrationTests.Wallet;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Settlement.IntegrationTests.Api;
-using Settlement.IntegrationTests.Settlement;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Hosting;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Settlement.Contracts;
 using Settlement.Host.Composition;
 using Settlement.IntegrationTests.SagaRepository;
-using Settlement.IntegrationTests.Settlement;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Settlement.IntegrationTests.Api;
+using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Reconciliation;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using Settlement.IntegrationTests.Wallet;
 using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.Settlement;

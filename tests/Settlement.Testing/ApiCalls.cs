@@ -4,11 +4,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Settlement.Contracts;
+using Xunit;
 
-namespace Settlement.IntegrationTests.Api;
+namespace Settlement.Testing;
 
 /// <summary>The API calls and answers the tests repeat: raw JSON posts, deposits, balances, waiting for a settlement, problems.</summary>
-static class ApiCalls
+public static class ApiCalls
 {
     /// <summary>Posts <paramref name="json"/> as it is, malformed or not, with <c>Content-Type: application/json</c>.</summary>
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
@@ -49,10 +50,14 @@ static class ApiCalls
         return account.Count == 0 ? 0m : account.Single().Money("available");
     }
 
+    /// <summary>Polls <c>GET /api/settlements/{tradeId}</c> until the record is in one of <paramref name="states"/> (30 s at most).</summary>
+    public static Task<JsonElement> WaitForSettlementAsync(this HttpClient client, Guid tradeId, params string[] states) =>
+        client.WaitForSettlementAsync(tradeId, TimeSpan.FromSeconds(30), states);
+
     /// <summary>Polls <c>GET /api/settlements/{tradeId}</c> until the record is in one of <paramref name="states"/>.</summary>
-    public static async Task<JsonElement> WaitForSettlementAsync(this HttpClient client, Guid tradeId, params string[] states)
+    public static async Task<JsonElement> WaitForSettlementAsync(this HttpClient client, Guid tradeId, TimeSpan timeout, params string[] states)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + timeout;
         string? last = null;
         while (DateTime.UtcNow < deadline)
         {

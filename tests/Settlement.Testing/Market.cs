@@ -1,9 +1,9 @@
 using Settlement.Contracts;
 
-namespace Settlement.IntegrationTests.Settlement;
+namespace Settlement.Testing;
 
 /// <summary>A market of its own per test: unique currency codes keep each test's books apart on a shared database.</summary>
-sealed class Market
+public sealed class Market
 {
     public string Base { get; } = "B" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
     public string Quote { get; } = "Q" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();

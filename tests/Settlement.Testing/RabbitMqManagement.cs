@@ -2,12 +2,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Settlement.Testing;
 
-namespace Settlement.IntegrationTests.Wallet;
+namespace Settlement.Testing;
 
 /// <summary>The few calls of RabbitMQ's management HTTP API these tests need, with the credentials of its URI.</summary>
-sealed class RabbitMqManagement : IDisposable
+public sealed class RabbitMqManagement : IDisposable
 {
     readonly HttpClient _http;
 
@@ -98,7 +97,7 @@ sealed class RabbitMqManagement : IDisposable
 }
 
 /// <summary>A message's body and AMQP headers, as the management API shows them.</summary>
-sealed record QueuedMessage(string Payload, JsonElement Headers)
+public sealed record QueuedMessage(string Payload, JsonElement Headers)
 {
     public int? IntHeader(string name) =>
         Headers.ValueKind == JsonValueKind.Object && Headers.TryGetProperty(name, out var value) ? value.GetInt32() : null;
