@@ -40,7 +40,9 @@ static class BrokerCeiling
         await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         try
         {
-            var queue = await bus.GetSendEndpoint(new Uri($"queue:{QueueName}"));
+            // exchange:, as the service sends: MassTransit declares the queue of a queue: address as a classic queue, which
+            // RabbitMQ refuses for a quorum queue. The endpoint binds its queue to the exchange of the same name.
+            var queue = await bus.GetSendEndpoint(new Uri($"exchange:{QueueName}"));
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async lane =>
             {
