@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Settlement.Host.Api;
 using Settlement.IntegrationTests.Settlement;
+using Settlement.Operations.Trades;
 using Settlement.Orchestration.Persistence;
 
 namespace Settlement.IntegrationTests.Api;

@@ -1,4 +1,4 @@
-namespace Settlement.Host.Composition;
+namespace Settlement.Operations;
 
 /// <summary>The broker, bound from the configuration section <c>RabbitMq</c>.</summary>
 public sealed class RabbitMqOptions

@@ -1,0 +1,19 @@
+using Settlement.Operations.DeadLetters;
+using Settlement.Operations.Trades;
+
+namespace Settlement.Operations;
+
+/// <summary>The operators' tools that the admin API and the console share. Registering them again changes nothing.</summary>
+public static class OperationsRegistration
+{
+    /// <summary>The dead-letter tooling (<see cref="DeadLetterRegistration.AddDeadLetters"/>) and <see cref="TradeAborts"/>.</summary>
+    public static IServiceCollection AddOperationsTools(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TradeAborts)))
+            return services;
+
+        services.AddDeadLetters(configuration);
+        services.AddSingleton<TradeAborts>();
+        return services;
+    }
+}
