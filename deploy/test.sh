@@ -27,6 +27,12 @@ if ! command -v promtool >/dev/null && [[ $(id -u) -eq 0 ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null ||
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
 fi
+# The console's browser tests drive Debian's chromium by its path (Playwright downloads no browser here); they write
+# screenshots of every page to artifacts/console/.
+if [[ ! -x /usr/bin/chromium ]] && [[ $(id -u) -eq 0 ]]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; }
+fi
 
 step "build"
 if ! dotnet restore Settlement.sln || ! dotnet build Settlement.sln -c Release --no-restore -warnaserror -m:1 -nodeReuse:false; then

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Settlement.Contracts;
 using Settlement.Host.Api;
-using Settlement.Host.DeadLetters;
+using Settlement.IntegrationTests.Hosting;
 using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
+using Settlement.Operations.DeadLetters;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
@@ -37,6 +38,9 @@ sealed class ServiceWithApi : IAsyncDisposable
     }
 
     public RabbitMqManagement Management { get; }
+
+    /// <summary>Where the service listens, when it was started to listen; null otherwise.</summary>
+    public Uri? BaseAddress { get; private init; }
     public string VirtualHost => _sandbox.VirtualHost;
     public Guid FeeWallet => _sandbox.FeeWallet;
     public string ConnectionString => _sandbox.ConnectionString;
@@ -50,7 +54,11 @@ sealed class ServiceWithApi : IAsyncDisposable
     IServiceProvider Services => _factory.Services;
     WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
 
-    public static async Task<ServiceWithApi> StartAsync(TestServers servers)
+    /// <summary>
+    /// Starts the service in a sandbox of its own. With <paramref name="listen"/> it also listens on a real port of the loopback
+    /// (Kestrel, as deployed), at <see cref="BaseAddress"/>, for a browser; otherwise only its in-memory clients reach it.
+    /// </summary>
+    public static async Task<ServiceWithApi> StartAsync(TestServers servers, bool listen = false)
     {
         var sandbox = await ServiceSandbox.CreateAsync(servers);
         var settings = new Dictionary<string, string?>
@@ -59,11 +67,22 @@ sealed class ServiceWithApi : IAsyncDisposable
             ["Api:Key"] = ApiKey,
             ["Wallet:LockTimeout"] = LockTimeout.ToString(),
         };
+        // Listening as deployed: Kestrel on a loopback port of its own (the setting Urls, as appsettings.json sets it).
+        var port = listen ? HostProcess.FreePort() : 0;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in sandbox.Configuration.Concat(settings))
                 web.UseSetting(key, value);
+            if (listen)
+                web.UseSetting("Urls", $"http://127.0.0.1:{port}");
         });
+
+        if (listen)
+        {
+            factory.UseKestrel();
+            factory.StartServer();
+            return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri)) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        }
 
         // The first client starts the host, and with it the bus.
         return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri));
