@@ -1,9 +1,12 @@
 using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Settlement.Contracts;
 using Settlement.Host.Api;
+using Settlement.IntegrationTests.BadInput;
 using Settlement.IntegrationTests.Hosting;
 using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
@@ -39,6 +42,9 @@ sealed class ServiceWithApi : IAsyncDisposable
 
     public RabbitMqManagement Management { get; }
 
+    /// <summary>What the service logged at Warning or above.</summary>
+    public CapturedLogs Logs { get; private init; } = null!;
+
     /// <summary>Where the service listens, when it was started to listen; null otherwise.</summary>
     public Uri? BaseAddress { get; private init; }
     public string VirtualHost => _sandbox.VirtualHost;
@@ -67,6 +73,7 @@ sealed class ServiceWithApi : IAsyncDisposable
             ["Api:Key"] = ApiKey,
             ["Wallet:LockTimeout"] = LockTimeout.ToString(),
         };
+        var logs = new CapturedLogs();
         // Listening as deployed: Kestrel on a loopback port of its own (the setting Urls, as appsettings.json sets it).
         var port = listen ? HostProcess.FreePort() : 0;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -75,17 +82,18 @@ sealed class ServiceWithApi : IAsyncDisposable
                 web.UseSetting(key, value);
             if (listen)
                 web.UseSetting("Urls", $"http://127.0.0.1:{port}");
+            web.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
 
         if (listen)
         {
             factory.UseKestrel();
             factory.StartServer();
-            return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri)) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri)) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Logs = logs };
         }
 
         // The first client starts the host, and with it the bus.
-        return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri));
+        return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri)) { Logs = logs };
     }
 
     /// <summary>An HTTP client of the API that sends <paramref name="apiKey"/> (none when null).</summary>

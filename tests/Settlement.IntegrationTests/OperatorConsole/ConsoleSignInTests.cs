@@ -27,6 +27,8 @@ public class ConsoleSignInTests(ServersFixture servers, ConsoleBrowser browser) 
         Assert.Equal(HttpStatusCode.Unauthorized, (HttpStatusCode)refused.Status);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Refused: that is not the service's API key.");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "settlement-console");
+        await Service.Logs.WaitForAsync("Console sign-in refused", "wrong API key");
+        Assert.DoesNotContain(Service.Logs.Events, e => e.Mentions("not-the-key-but-long-enough"));
         await ConsoleBrowser.ScreenshotAsync(page, "02-sign-in-refused");
 
         // No key at all: the form is not even sent without one, and a request without the cookie is turned back.
@@ -51,6 +53,7 @@ public class ConsoleSignInTests(ServersFixture servers, ConsoleBrowser browser) 
         var session = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "settlement-console");
         Assert.Equal((true, SameSiteAttribute.Strict, "/console"), (session.HttpOnly, session.SameSite, session.Path));
         Assert.DoesNotContain(ServiceWithApi.ApiKey, session.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(Service.Logs.Events, e => e.Mentions(ServiceWithApi.ApiKey));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Signed out");
