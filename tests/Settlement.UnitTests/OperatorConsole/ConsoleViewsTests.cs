@@ -3,6 +3,7 @@ using Settlement.Operations.DeadLetters;
 using Settlement.Operations.OperatorConsole;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
+using Settlement.UnitTests.Saga;
 using Settlement.Wallet.Ledger;
 
 namespace Settlement.UnitTests.OperatorConsole;
@@ -77,22 +78,10 @@ public class ConsoleViewsTests
     static DeadLetter Letter(string queue, string reason, DateTimeOffset faultedAt) => new(queue, Guid.NewGuid().ToString(), "DebitBalance",
         [], Guid.NewGuid(), reason, reason.Split(':')[0], 3, faultedAt, null, queue[..^"_error".Length]);
 
-    static SettlementState Trade(string state, List<string> completed, string? pending = null, List<string>? reversed = null) => new()
+    static SettlementState Trade(string state, List<string> completed, string? pending = null, List<string>? reversed = null)
     {
-        CorrelationId = Guid.NewGuid(),
-        CurrentState = state,
-        Symbol = "BTC/USDT",
-        BaseCurrency = "BTC",
-        QuoteCurrency = "USDT",
-        BuyerUserId = Guid.NewGuid(),
-        SellerUserId = Guid.NewGuid(),
-        FeeWalletUserId = Guid.NewGuid(),
-        Price = 50_000m,
-        Quantity = 0.5m,
-        BuyerFee = 12.5m,
-        SellerFee = 25m,
-        CompletedLegs = completed,
-        ReversedLegs = reversed ?? [],
-        PendingLeg = pending,
-    };
+        var trade = Trades.Record(state);
+        (trade.CompletedLegs, trade.ReversedLegs, trade.PendingLeg) = (completed, reversed ?? [], pending);
+        return trade;
+    }
 }
