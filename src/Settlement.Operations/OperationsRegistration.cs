@@ -13,7 +13,8 @@ public static class OperationsRegistration
             return services;
 
         services.AddDeadLetters(configuration);
-        services.AddSingleton<TradeAborts>();
+        // Scoped: it sends through the request's ISendEndpointProvider.
+        services.AddScoped<TradeAborts>();
         return services;
     }
 }
