@@ -36,6 +36,12 @@ if ! command -v promtool >/dev/null && [[ $(id -u) -eq 0 ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null ||
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
 fi
+# The console's browser tests drive Debian's chromium by its path (Playwright downloads no browser here); they write
+# screenshots of every page to artifacts/console/.
+if [[ ! -x /usr/bin/chromium ]] && [[ $(id -u) -eq 0 ]]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; }
+fi
 
 step "docker"
 # The end-to-end suite and the compose check need an engine: no engine is a failure that names what to install, never a skip.

@@ -1,4 +1,4 @@
-using Settlement.Host.DeadLetters;
+using Settlement.Operations;
 
 namespace Settlement.Host.Api;
 
@@ -11,7 +11,7 @@ public static class AdminApi
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new ExactDecimalConverter()));
         services.AddOrderCheckClient();
-        services.AddDeadLetters(configuration);
+        services.AddOperationsTools(configuration);
         return services;
     }
 

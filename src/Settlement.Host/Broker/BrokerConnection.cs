@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Settlement.Host.Composition;
+using Settlement.Operations;
 
 namespace Settlement.Host.Broker;
 

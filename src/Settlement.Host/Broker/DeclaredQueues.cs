@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using MassTransit.RabbitMqTransport.Configuration;
-using Settlement.Host.Composition;
+using Settlement.Operations;
 
 namespace Settlement.Host.Broker;
 

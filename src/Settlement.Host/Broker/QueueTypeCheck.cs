@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Settlement.Host.Composition;
+using Settlement.Operations;
 
 namespace Settlement.Host.Broker;
 

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Settlement.Host.Api;
 using Settlement.Host.Broker;
+using Settlement.Operations;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Persistence;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using Settlement.Host.DeadLetters;
+using Settlement.Operations.DeadLetters;
 using Settlement.Orchestration.Configuration;
 using Settlement.Wallet;
 

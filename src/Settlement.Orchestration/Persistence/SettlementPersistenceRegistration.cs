@@ -24,6 +24,7 @@ public static class SettlementPersistenceRegistration
 
         services.AddPooledDbContextFactory<SettlementDbContext>(options => options.UseNpgsql(ForHotPath(connectionString)));
         services.TryAddSingleton<SettlementRecords>();
+        services.TryAddSingleton<SettlementActivity>();
         return services;
     }
 

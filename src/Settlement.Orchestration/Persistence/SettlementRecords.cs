@@ -74,6 +74,18 @@ public sealed class SettlementRecords(IDbContextFactory<SettlementDbContext> dbC
             .Where(x => SettlementStateMachine.WaitingStates.Contains(x.CurrentState) && x.UpdatedAt < before);
     }
 
+    /// <summary>How many records have each status and state, by status then state.</summary>
+    public async Task<IReadOnlyList<StatusStateCount>> CountByStatusAndStateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Settlements
+            .GroupBy(x => new { x.SettlementStatus, x.CurrentState })
+            .Select(g => new { g.Key.SettlementStatus, g.Key.CurrentState, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new StatusStateCount(r.SettlementStatus, r.CurrentState, r.Count))
+            .OrderBy(r => r.Status, StringComparer.Ordinal).ThenBy(r => r.State, StringComparer.Ordinal)];
+    }
+
     /// <summary>How many records are in each state, by state name.</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountByStateAsync(CancellationToken cancellationToken = default)
     {
@@ -102,6 +114,9 @@ public sealed record SettlementListQuery
 
     public int PageSize { get; init; } = 50;
 }
+
+/// <summary>How many records have one status and state.</summary>
+public sealed record StatusStateCount(string Status, string State, int Count);
 
 /// <summary>Where a page ended: the last record's update time and trade id.</summary>
 public sealed record SettlementCursor(DateTimeOffset UpdatedAt, Guid TradeId);

@@ -45,6 +45,14 @@ public sealed class WalletLedger(
             .Where(e => e.UserId == userId && e.Currency == currency).OrderBy(e => e.EntryId).ToListAsync(cancellationToken);
     }
 
+    /// <summary>The account's latest <paramref name="max"/> entries, newest first (by the account's index, however long its history).</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> GetLatestEntriesAsync(Guid userId, string currency, int max, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.UserId == userId && e.Currency == currency).OrderByDescending(e => e.EntryId).Take(max).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The trade's entries (its legs and their reversals) in posting order.</summary>
     public async Task<IReadOnlyList<LedgerEntry>> GetEntriesOfTradeAsync(Guid tradeId, CancellationToken cancellationToken = default)
     {

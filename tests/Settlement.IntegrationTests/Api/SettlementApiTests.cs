@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Settlement.Host.Api;
+using Settlement.IntegrationTests.Settlement;
+using Settlement.Operations.Trades;
 using Settlement.Orchestration.Persistence;
 using Settlement.Testing;
 

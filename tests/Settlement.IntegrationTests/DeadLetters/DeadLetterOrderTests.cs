@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using RabbitMQ.Client;
-using Settlement.Host.DeadLetters;
+using Settlement.Operations.DeadLetters;
 using Settlement.Testing;
 
 namespace Settlement.IntegrationTests.DeadLetters;

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Settlement.Contracts;
-using Settlement.Host.DeadLetters;
+using Settlement.IntegrationTests.Settlement;
 using Settlement.IntegrationTests.Wallet;
+using Settlement.Operations.DeadLetters;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
 

@@ -1,11 +1,16 @@
 using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Settlement.Contracts;
 using Settlement.Host.Api;
-using Settlement.Host.DeadLetters;
+using Settlement.IntegrationTests.BadInput;
+using Settlement.IntegrationTests.Hosting;
 using Settlement.IntegrationTests.Settlement;
+using Settlement.IntegrationTests.Wallet;
+using Settlement.Operations.DeadLetters;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 using Settlement.Testing;
@@ -36,6 +41,12 @@ sealed class ServiceWithApi : IAsyncDisposable
     }
 
     public RabbitMqManagement Management { get; }
+
+    /// <summary>What the service logged at Warning or above.</summary>
+    public CapturedLogs Logs { get; private init; } = null!;
+
+    /// <summary>Where the service listens, when it was started to listen; null otherwise.</summary>
+    public Uri? BaseAddress { get; private init; }
     public string VirtualHost => _sandbox.VirtualHost;
     public Guid FeeWallet => _sandbox.FeeWallet;
     public string ConnectionString => _sandbox.ConnectionString;
@@ -49,8 +60,13 @@ sealed class ServiceWithApi : IAsyncDisposable
     IServiceProvider Services => _factory.Services;
     WalletLedger Ledger => Services.GetRequiredService<WalletLedger>();
 
-    /// <summary>The service on <paramref name="servers"/>; <paramref name="extraSettings"/> come on top of the sandbox's.</summary>
-    public static async Task<ServiceWithApi> StartAsync(TestServers servers, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    /// <summary>
+    /// Starts the service in a sandbox of its own; <paramref name="extraSettings"/> come on top of the sandbox's. With
+    /// <paramref name="listen"/> it also listens on a real port of the loopback (Kestrel, as deployed), at
+    /// <see cref="BaseAddress"/>, for a browser; otherwise only its in-memory clients reach it.
+    /// </summary>
+    public static async Task<ServiceWithApi> StartAsync(TestServers servers, IReadOnlyDictionary<string, string?>? extraSettings = null,
+        bool listen = false)
     {
         var sandbox = await ServiceSandbox.CreateAsync(servers);
         var settings = new Dictionary<string, string?>
@@ -59,14 +75,27 @@ sealed class ServiceWithApi : IAsyncDisposable
             ["Api:Key"] = ApiKey,
             ["Wallet:LockTimeout"] = LockTimeout.ToString(),
         };
+        var logs = new CapturedLogs();
+        // Listening as deployed: Kestrel on a loopback port of its own (the setting Urls, as appsettings.json sets it).
+        var port = listen ? HostProcess.FreePort() : 0;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in sandbox.Configuration.Concat(settings).Concat(extraSettings ?? new Dictionary<string, string?>()))
                 web.UseSetting(key, value);
+            if (listen)
+                web.UseSetting("Urls", $"http://127.0.0.1:{port}");
+            web.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
 
+        if (listen)
+        {
+            factory.UseKestrel();
+            factory.StartServer();
+            return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri)) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Logs = logs };
+        }
+
         // The first client starts the host, and with it the bus.
-        return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri));
+        return new ServiceWithApi(factory, sandbox, new RabbitMqManagement(servers.RabbitMqManagementUri)) { Logs = logs };
     }
 
     /// <summary>An HTTP client of the API that sends <paramref name="apiKey"/> (none when null).</summary>

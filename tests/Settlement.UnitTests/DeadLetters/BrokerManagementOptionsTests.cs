@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Settlement.Host.Composition;
-using Settlement.Host.DeadLetters;
+using Settlement.Operations;
+using Settlement.Operations.DeadLetters;
 
 namespace Settlement.UnitTests.DeadLetters;
 

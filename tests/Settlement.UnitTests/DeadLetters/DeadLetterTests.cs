@@ -1,6 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
-using Settlement.Host.DeadLetters;
+using Settlement.Operations.DeadLetters;
 
 namespace Settlement.UnitTests.DeadLetters;
 

@@ -3,9 +3,9 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Settlement.Host.Composition;
-using Settlement.Host.DeadLetters;
 using Settlement.Host.Observability;
+using Settlement.Operations;
+using Settlement.Operations.DeadLetters;
 
 namespace Settlement.UnitTests.Observability;
 

@@ -1,5 +1,6 @@
 using Settlement.Orchestration.Saga;
 using Settlement.Reconciliation;
+using Settlement.UnitTests.Saga;
 
 namespace Settlement.UnitTests.Reconciliation;
 
@@ -7,22 +8,13 @@ public class TradeCheckTests
 {
     static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    static SettlementState Trade(string state, bool feeCollected = true) => new()
+    static SettlementState Trade(string state, bool feeCollected = true)
     {
-        CorrelationId = Guid.NewGuid(),
-        CurrentState = state,
-        BaseCurrency = "BTC",
-        QuoteCurrency = "USDT",
-        BuyerUserId = Guid.NewGuid(),
-        SellerUserId = Guid.NewGuid(),
-        FeeWalletUserId = Guid.NewGuid(),
-        Price = 50_000m,
-        Quantity = 0.5m,
-        BuyerFee = 12.5m,
-        SellerFee = 25m,
-        FeeCollected = feeCollected,
-        UpdatedAt = Now,
-    };
+        var trade = Trades.Record(state);
+        trade.FeeCollected = feeCollected;
+        trade.UpdatedAt = Now;
+        return trade;
+    }
 
     static LedgerRow Entry(SettlementState trade, SettlementLeg leg)
     {

@@ -1,29 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Settlement.Orchestration.Sweeper;
+using Settlement.Operations.DeadLetters;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Host.Api;
 
-/// <summary>The dead-letter routes under <c>/api/dead-letters</c> and their services.</summary>
-public static class DeadLetterApi
+/// <summary>The dead-letter routes under <c>/api/dead-letters</c>, on <see cref="DeadLetterService"/> (Settlement.Operations).</summary>
+public static class DeadLetterRoutes
 {
-    /// <summary>Registers <see cref="DeadLetterService"/>, the broker management client and <see cref="BrokerManagementOptions"/>.</summary>
-    public static IServiceCollection AddDeadLetters(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<BrokerManagementOptions>().Bind(configuration.GetSection(BrokerManagementOptions.SectionName))
-            .Validate(o => o.ManagementUri is { IsAbsoluteUri: true, Scheme: "http" or "https" },
-                "RabbitMq:ManagementUri must be an absolute http:// or https:// URI")
-            .ValidateOnStart();
-        services.AddSingleton<IPostConfigureOptions<BrokerManagementOptions>, BrokerManagementOptionsSetup>();
-        // Metrics scrapes call it every few seconds: its request logging would add four lines per scrape.
-        services.AddHttpClient(BrokerManagementClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
-        services.AddSingleton<BrokerManagementClient>();
-        services.AddSingleton<ISettlementBacklog, BrokerBacklog>();
-        services.AddSingleton<ErrorQueueBroker>();
-        services.AddTransient<DeadLetterService>();
-        return services;
-    }
-
     public static RouteGroupBuilder MapDeadLetterRoutes(this RouteGroupBuilder api)
     {
         var deadLetters = api.MapGroup("/dead-letters");

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Settlement.Orchestration.Configuration;
 using Settlement.Orchestration.Sweeper;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
 /// The saga's and the wallet's queue depths from RabbitMQ's management API, for the stuck-trade sweeper. When the API

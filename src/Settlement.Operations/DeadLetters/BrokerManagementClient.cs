@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
 /// The calls of RabbitMQ's management HTTP API the service makes, at <c>RabbitMq:ManagementUri</c> and in the service's

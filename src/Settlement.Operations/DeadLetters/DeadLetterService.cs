@@ -1,6 +1,6 @@
 using RabbitMQ.Client.Exceptions;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
 /// The dead letters of the service's virtual host: messages MassTransit moved to an <c>*_error</c> queue after their retries.
@@ -54,14 +54,34 @@ public sealed class DeadLetterService(ErrorQueueBroker broker, BrokerManagementC
     /// </summary>
     public async Task<Outcome<RetriedMessage>> RetryAsync(string queue, string messageId, CancellationToken cancellationToken)
     {
+        var outcome = await RetryWhereAsync(queue, d => d.MessageId == messageId, 1, cancellationToken);
+        if (outcome.Problem is { } problem)
+            return problem;
+        return outcome.Value! switch
+        {
+            { Moved: [var moved] } => moved,
+            { StoppedBecause: { } refused } => new DeadLetterProblem(DeadLetterProblemKind.Conflict, refused),
+            _ => new DeadLetterProblem(DeadLetterProblemKind.UnknownMessage, $"There is no message {messageId} in {queue}."),
+        };
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="max"/> messages of <paramref name="queue"/> that <paramref name="selected"/> picks, one by
+    /// one and in queue order, each back to the queue it failed on; the others go back to their places. It stops at the
+    /// first message the broker refuses, which stays where it was, and says why.
+    /// </summary>
+    public async Task<Outcome<RetriedMessages>> RetryWhereAsync(
+        string queue, Func<DeadLetter, bool> selected, int max, CancellationToken cancellationToken)
+    {
         if (Problem(queue, ErrorQueues(await management.QueueNamesAsync(cancellationToken))) is { } problem)
             return problem;
 
+        List<RetriedMessage> moved = [];
         await using var session = await broker.OpenAsync(cancellationToken);
-        while (await session.TakeAsync(queue, cancellationToken) is { } message)
+        while (moved.Count < max && await session.TakeAsync(queue, cancellationToken) is { } message)
         {
             var deadLetter = DeadLetter.Read(queue, message);
-            if (deadLetter.MessageId != messageId)
+            if (!selected(deadLetter))
                 continue;
 
             try
@@ -70,14 +90,34 @@ public sealed class DeadLetterService(ErrorQueueBroker broker, BrokerManagementC
             }
             catch (PublishException refused)
             {
-                return new DeadLetterProblem(DeadLetterProblemKind.Conflict, refused.IsReturn
-                    ? $"Message {messageId} stays in {queue}: its queue {deadLetter.ReturnQueue} does not exist."
-                    : $"Message {messageId} stays in {queue}: the broker refused it in {deadLetter.ReturnQueue}.");
+                return new RetriedMessages(queue, moved, refused.IsReturn
+                    ? $"Message {deadLetter.MessageId} stays in {queue}: its queue {deadLetter.ReturnQueue} does not exist."
+                    : $"Message {deadLetter.MessageId} stays in {queue}: the broker refused it in {deadLetter.ReturnQueue}.");
             }
 
             logger.LogWarning("Dead letter {MessageId} ({MessageType} of trade {TradeId}) moved from {Queue} back to {Destination} by an operator",
-                messageId, deadLetter.MessageType, deadLetter.TradeId, queue, deadLetter.ReturnQueue);
-            return new RetriedMessage(queue, messageId, deadLetter.ReturnQueue, deadLetter.MessageType, deadLetter.TradeId);
+                deadLetter.MessageId, deadLetter.MessageType, deadLetter.TradeId, queue, deadLetter.ReturnQueue);
+            moved.Add(new RetriedMessage(queue, deadLetter.MessageId!, deadLetter.ReturnQueue, deadLetter.MessageType, deadLetter.TradeId));
+        }
+
+        return new RetriedMessages(queue, moved, null);
+    }
+
+    /// <summary>
+    /// The first message with <paramref name="messageId"/> as it lies in <paramref name="queue"/>: its headers and its body
+    /// as sent (amounts exactly as written). It is only read: every message goes back to its place.
+    /// </summary>
+    public async Task<Outcome<DeadLetterMessage>> ReadAsync(string queue, string messageId, CancellationToken cancellationToken)
+    {
+        if (Problem(queue, ErrorQueues(await management.QueueNamesAsync(cancellationToken))) is { } problem)
+            return problem;
+
+        await using var session = await broker.OpenAsync(cancellationToken);
+        while (await session.TakeAsync(queue, cancellationToken) is { } message)
+        {
+            var deadLetter = DeadLetter.Read(queue, message);
+            if (deadLetter.MessageId == messageId)
+                return DeadLetterMessage.Read(deadLetter, message);
         }
 
         return new DeadLetterProblem(DeadLetterProblemKind.UnknownMessage, $"There is no message {messageId} in {queue}.");
@@ -147,38 +187,4 @@ public sealed class DeadLetterService(ErrorQueueBroker broker, BrokerManagementC
             : !errorQueues.Contains(queue)
                 ? new DeadLetterProblem(DeadLetterProblemKind.UnknownQueue, $"There is no queue {queue} in the service's virtual host.")
                 : null;
-}
-
-/// <summary>A listing: each error queue with its message count, and the messages read, queue by queue in queue order.</summary>
-public sealed record DeadLetterListing(IReadOnlyList<ErrorQueueSummary> Queues, IReadOnlyList<DeadLetter> Messages);
-
-/// <param name="Messages">The messages ready in the queue when it was read.</param>
-/// <param name="Listed">How many of them the listing shows (at most its limit).</param>
-public sealed record ErrorQueueSummary(string Queue, int Messages, int Listed);
-
-public sealed record RetriedMessage(string Queue, string MessageId, string Destination, string? MessageType, Guid? TradeId);
-
-/// <param name="Messages">How many messages the move takes: those in the queue when it started.</param>
-/// <param name="Completed">False when the shovel was still moving them when the answer was given.</param>
-/// <param name="Shovel">The dynamic shovel's name, to follow it in the management UI (Admin → Shovel Status).</param>
-public sealed record RetriedQueue(string Queue, string Destination, uint Messages, bool Completed, string? Shovel);
-
-public enum DeadLetterProblemKind
-{
-    NotAnErrorQueue,
-    UnknownQueue,
-    UnknownMessage,
-    Conflict,
-    BrokerRefused,
-}
-
-public sealed record DeadLetterProblem(DeadLetterProblemKind Kind, string Detail);
-
-/// <summary>A result, or the problem that prevented it.</summary>
-public readonly record struct Outcome<T>(T? Value, DeadLetterProblem? Problem)
-    where T : class
-{
-    public static implicit operator Outcome<T>(T value) => new(value, null);
-
-    public static implicit operator Outcome<T>(DeadLetterProblem problem) => new(null, problem);
 }

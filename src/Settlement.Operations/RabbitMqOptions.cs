@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace Settlement.Host.Composition;
+namespace Settlement.Operations;
 
 /// <summary>The broker, bound from the configuration section <c>RabbitMq</c>.</summary>
 public sealed class RabbitMqOptions

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
-using Settlement.Host.Composition;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
 /// AMQP access to the service's error queues, through a connection of its own per operation. Operations of this process

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using Settlement.Host.Composition;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
 /// RabbitMQ's management HTTP API, bound from <c>RabbitMq:ManagementUri</c> next to <c>RabbitMq:Uri</c>.

@@ -1,32 +1,46 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
+using MassTransit;
 using Settlement.Orchestration;
 using Settlement.Orchestration.Persistence;
 using Settlement.Orchestration.Saga;
 
-namespace Settlement.Host.Api;
+namespace Settlement.Operations.Trades;
 
 /// <summary>
-/// The query of <c>GET /api/settlements</c>, as sent: <c>status</c>, <c>state</c>, <c>olderThan</c>, <c>after</c>,
-/// <c>pageSize</c>. <see cref="TryGetQuery"/> turns it into a <see cref="SettlementListQuery"/> or says what is wrong.
+/// The query of <c>GET /api/settlements</c> and of the console's trade list, as sent: <c>status</c>, <c>state</c>,
+/// <c>olderThan</c>, <c>after</c>, <c>pageSize</c>. <see cref="TryGetQuery"/> turns it into a <see cref="SettlementListQuery"/>
+/// or says what is wrong.
 /// </summary>
 public sealed partial record SettlementListParameters(string? Status, string? State, string? OlderThan, string? After, string? PageSize)
 {
     public const int DefaultPageSize = 50;
 
-    static readonly string[] Statuses = [SettlementStatus.Pending, SettlementStatus.Settled, SettlementStatus.Failed];
+    public static readonly IReadOnlyList<string> Statuses = [SettlementStatus.Pending, SettlementStatus.Settled, SettlementStatus.Failed];
+
+    /// <summary>
+    /// The states a record can be in: the machine's own <see cref="MassTransit.State"/> properties, which MassTransit names after the
+    /// property (Initial and Final are its base class's; no record rests in them). Read from the type, not from an instance:
+    /// the machine is registered only in processes that run the saga, and the API runs in every process.
+    /// </summary>
+    public static readonly IReadOnlyList<string> States =
+    [
+        .. typeof(SettlementStateMachine).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(p => p.PropertyType == typeof(State)).Select(p => p.Name),
+    ];
 
     [GeneratedRegex("^([0-9]{1,6})(s|m|h|d)$")]
     private static partial Regex ShortDuration();
 
     /// <summary>
     /// The query, or false and everything that is wrong with it. Status and state match case-insensitively
-    /// (<paramref name="states"/> are the state machine's names); a duration in <c>olderThan</c> counts back from <paramref name="now"/>.
+    /// (<see cref="States"/> are the state machine's names); a duration in <c>olderThan</c> counts back from <paramref name="now"/>.
     /// </summary>
-    public bool TryGetQuery(IReadOnlyCollection<string> states, DateTimeOffset now, out SettlementListQuery query, out string? problem)
+    public bool TryGetQuery(DateTimeOffset now, out SettlementListQuery query, out string? problem)
     {
         List<string> problems = [];
 
@@ -34,9 +48,9 @@ public sealed partial record SettlementListParameters(string? Status, string? St
         if (Status is not null && status is null)
             problems.Add($"status '{EchoedText.Of(Status)}' is not one of {string.Join(", ", Statuses)}.");
 
-        var state = State is null ? null : states.FirstOrDefault(s => s.Equals(State, StringComparison.OrdinalIgnoreCase));
+        var state = State is null ? null : States.FirstOrDefault(s => s.Equals(State, StringComparison.OrdinalIgnoreCase));
         if (State is not null && state is null)
-            problems.Add($"state '{EchoedText.Of(State)}' is not one of {string.Join(", ", states)}.");
+            problems.Add($"state '{EchoedText.Of(State)}' is not one of {string.Join(", ", States)}.");
 
         var updatedBefore = OlderThan is null ? null : ParseOlderThan(OlderThan, now);
         if (OlderThan is not null && updatedBefore is null)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using RabbitMQ.Client;
 
-namespace Settlement.Host.DeadLetters;
+namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
 /// A message in an error queue as an operator needs to see it: what it is (from MassTransit's JSON envelope), which trade
@@ -89,14 +89,17 @@ public sealed record DeadLetter(
             ? Uri.UnescapeDataString(name)
             : errorQueue[..^ErrorQueueSuffix.Length];
 
-    static string? Text(IDictionary<string, object?> headers, string name) => headers.TryGetValue(name, out var value)
-        ? value switch
-        {
-            byte[] bytes => Encoding.UTF8.GetString(bytes),
-            null => null,
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
-        }
-        : null;
+    static string? Text(IDictionary<string, object?> headers, string name) => headers.TryGetValue(name, out var value) ? HeaderText(value) : null;
+
+    /// <summary>A header's value as text: AMQP strings arrive as UTF-8 bytes, timestamps as seconds, arrays as lists.</summary>
+    public static string? HeaderText(object? value) => value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        null => null,
+        AmqpTimestamp timestamp => DateTimeOffset.FromUnixTimeSeconds(timestamp.UnixTime).ToString("O", CultureInfo.InvariantCulture),
+        IEnumerable<object?> items => string.Join(", ", items.Select(HeaderText)),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
 
     static DateTimeOffset? Timestamp(IDictionary<string, object?> headers, string name) => headers.TryGetValue(name, out var value) && value is AmqpTimestamp timestamp
         ? DateTimeOffset.FromUnixTimeSeconds(timestamp.UnixTime)
