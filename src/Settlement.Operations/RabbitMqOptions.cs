@@ -28,7 +28,7 @@ public sealed class RabbitMqOptions
     public bool IsQuorum => string.Equals(QueueType, Quorum, StringComparison.OrdinalIgnoreCase);
 }
 
-sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
+public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
 {
     public ValidateOptionsResult Validate(string? name, RabbitMqOptions options)
     {
