@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Settlement.Operations;
 
 namespace Settlement.Host.Api;
 

@@ -20,9 +20,7 @@ public static class ConsoleRegistration
     public static IServiceCollection AddOperatorConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOperationsTools(configuration);
-        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName))
-            .Configure(o => o.DeadLetterAlertThreshold = configuration.GetValue("Observability:DeadLetterAlertThreshold", o.DeadLetterAlertThreshold))
-            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName));
         services.AddSingleton<ConsoleSignIn>();
         services.AddTransient<OverviewReader>();
 

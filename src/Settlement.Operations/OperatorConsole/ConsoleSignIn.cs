@@ -10,7 +10,7 @@ namespace Settlement.Operations.OperatorConsole;
 /// Signs an operator in when the key typed into the form is the admin API's key (compared in constant time), and logs
 /// every refusal without the key. A signed-in operator holds the console's session cookie, nothing else.
 /// </summary>
-public sealed class ConsoleSignIn(IOptions<ConsoleOptions> options, ILogger<ConsoleSignIn> logger)
+public sealed class ConsoleSignIn(IOptions<ApiOptions> options, ILogger<ConsoleSignIn> logger)
 {
     readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Key);
 
