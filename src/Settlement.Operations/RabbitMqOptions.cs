@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
 
 namespace Settlement.Operations;
 
@@ -26,6 +27,40 @@ public sealed class RabbitMqOptions
     public string[] ClusterNodes { get; set; } = [];
 
     public bool IsQuorum => string.Equals(QueueType, Quorum, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Where a connection of RabbitMQ's client made by <paramref name="factory"/> (built from <see cref="Uri"/>) may go: the
+    /// nodes of <see cref="ClusterNodes"/> in their order, or the host of <see cref="Uri"/> alone. The client tries them in
+    /// turn, so one lost node does not stop the connection.
+    /// </summary>
+    public IList<AmqpTcpEndpoint> Endpoints(ConnectionFactory factory)
+    {
+        if (ClusterNodes.Length == 0)
+            return [factory.Endpoint];
+
+        return [.. ClusterNodes.Select(node =>
+        {
+            var parts = node.Split(':');
+            return new AmqpTcpEndpoint(parts[0], parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : factory.Port, factory.Ssl);
+        })];
+    }
+}
+
+public static class RabbitMqOptionsRegistration
+{
+    /// <summary>
+    /// Binds <see cref="RabbitMqOptions"/> to the section <c>RabbitMq</c> and validates it at start, once however often it
+    /// is called: a second binding would append <c>ClusterNodes</c> to itself.
+    /// </summary>
+    public static IServiceCollection AddRabbitMqOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ImplementationType == typeof(RabbitMqOptionsValidator)))
+            return services;
+
+        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+        return services;
+    }
 }
 
 public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
@@ -47,7 +82,7 @@ public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
     }
 
     // MassTransit splits a node address at ':' (so no IPv6 literal), and takes the URI's port when there is none.
-    static bool IsNodeAddress(string node)
+    internal static bool IsNodeAddress(string node)
     {
         var parts = node.Split(':');
         return parts.Length is 1 or 2

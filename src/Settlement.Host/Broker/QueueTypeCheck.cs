@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -28,7 +27,7 @@ sealed class QueueTypeCheck(
         IConnection connection;
         try
         {
-            connection = await factory.CreateConnectionAsync(Endpoints(settings, factory), cancellationToken);
+            connection = await factory.CreateConnectionAsync(settings.Endpoints(factory), cancellationToken);
         }
         catch (BrokerUnreachableException exception)
         {
@@ -78,16 +77,4 @@ sealed class QueueTypeCheck(
     }
 
     static string VirtualHostOf(Uri uri) => Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } vhost ? vhost : "/";
-
-    static List<AmqpTcpEndpoint> Endpoints(RabbitMqOptions settings, ConnectionFactory factory)
-    {
-        if (settings.ClusterNodes.Length == 0)
-            return [factory.Endpoint];
-
-        return [.. settings.ClusterNodes.Select(node =>
-        {
-            var parts = node.Split(':');
-            return new AmqpTcpEndpoint(parts[0], parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : factory.Port, factory.Ssl);
-        })];
-    }
 }

@@ -37,8 +37,7 @@ public static class SettlementServices
         var roles = ServiceRolesSetting.Read(configuration);
 
         services.AddSettlementOptions(configuration);
-        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+        services.AddRabbitMqOptions(configuration);
         services.AddSingleton<DeclaredQueues>();
         services.AddWallet(configuration);
 

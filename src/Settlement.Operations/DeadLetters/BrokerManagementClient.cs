@@ -10,13 +10,16 @@ namespace Settlement.Operations.DeadLetters;
 /// <summary>
 /// The calls of RabbitMQ's management HTTP API the service makes, at <c>RabbitMq:ManagementUri</c> and in the service's
 /// virtual host: which queues exist and how deep they are (dead-letter routes, queue gauges), and dynamic shovels (what
-/// the management UI's "Move messages" creates).
+/// the management UI's "Move messages" creates). On a cluster it asks the nodes of <c>RabbitMq:ManagementNodes</c> in
+/// turn, starting with the last one that answered: any node answers for the whole cluster.
 /// </summary>
-public sealed class BrokerManagementClient(IHttpClientFactory httpClients, IOptions<BrokerManagementOptions> options)
+public sealed class BrokerManagementClient(
+    IHttpClientFactory httpClients, IOptions<BrokerManagementOptions> options, ILogger<BrokerManagementClient> logger)
 {
     public const string HttpClientName = "rabbitmq-management";
 
-    readonly Uri _root = Root(options.Value.ManagementUri!);
+    readonly Uri[] _roots = [.. options.Value.ManagementUris().Select(Root)];
+    int _answering;
     readonly string _virtualHost = Uri.EscapeDataString(options.Value.VirtualHost);
     readonly AuthenticationHeaderValue _authorization = new("Basic",
         Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(options.Value.ManagementUri!.UserInfo))));
@@ -57,7 +60,7 @@ public sealed class BrokerManagementClient(IHttpClientFactory httpClients, IOpti
             ["dest-add-forward-headers"] = false,
             ["ack-mode"] = "on-confirm",
         };
-        using var response = await SendAsync(HttpMethod.Put, ShovelPath(name), JsonContent.Create(new { value = shovel }), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Put, ShovelPath(name), () => JsonContent.Create(new { value = shovel }), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException(
@@ -83,12 +86,44 @@ public sealed class BrokerManagementClient(IHttpClientFactory httpClients, IOpti
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
     }
 
-    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends to the node that answered last; when it cannot be reached, does not answer in time or answers 502-504, to the
+    /// next one, until each was asked once. What the last one said (or threw) is the answer.
+    /// </summary>
+    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Func<HttpContent>? content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_root, path)) { Content = content };
-        request.Headers.Authorization = _authorization;
         var http = httpClients.CreateClient(HttpClientName);
-        return await http.SendAsync(request, cancellationToken);
+        var first = Volatile.Read(ref _answering);
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = (first + attempt - 1) % _roots.Length;
+            var last = attempt == _roots.Length;
+            using var request = new HttpRequestMessage(method, new Uri(_roots[node], path)) { Content = content?.Invoke() };
+            request.Headers.Authorization = _authorization;
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (Exception exception) when (!last && !cancellationToken.IsCancellationRequested
+                && exception is HttpRequestException or TaskCanceledException)
+            {
+                logger.LogWarning("The broker's management API at {ManagementNode} did not answer ({Reason}); asking the next node",
+                    _roots[node].Authority, exception.Message);
+                continue;
+            }
+
+            if (!last && (int)response.StatusCode is >= 502 and <= 504)
+            {
+                logger.LogWarning("The broker's management API at {ManagementNode} answered {Status}; asking the next node",
+                    _roots[node].Authority, (int)response.StatusCode);
+                response.Dispose();
+                continue;
+            }
+
+            Volatile.Write(ref _answering, node);
+            return response;
+        }
     }
 
     string ShovelPath(string name) => $"api/parameters/shovel/{_virtualHost}/{Uri.EscapeDataString(name)}";

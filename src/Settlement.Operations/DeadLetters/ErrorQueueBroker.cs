@@ -4,20 +4,27 @@ using RabbitMQ.Client;
 namespace Settlement.Operations.DeadLetters;
 
 /// <summary>
-/// AMQP access to the service's error queues, through a connection of its own per operation. Operations of this process
-/// run one at a time: a listing holds the messages it reads until it ends, and a retry beside it would not find them.
+/// AMQP access to the service's error queues, through a connection of its own per operation, to the first node of
+/// <c>RabbitMq:ClusterNodes</c> that answers (or the host of <c>RabbitMq:Uri</c>). Operations of this process run one at a
+/// time: a listing holds the messages it reads until it ends, and a retry beside it would not find them.
 /// </summary>
-public sealed class ErrorQueueBroker(IOptions<RabbitMqOptions> rabbitMq) : IDisposable
+public sealed class ErrorQueueBroker : IDisposable
 {
     readonly SemaphoreSlim _gate = new(1, 1);
+    readonly ConnectionFactory _factory;
+    readonly IList<AmqpTcpEndpoint> _endpoints;
 
-    readonly ConnectionFactory _factory = new()
+    public ErrorQueueBroker(IOptions<RabbitMqOptions> rabbitMq)
     {
-        Uri = rabbitMq.Value.Uri,
-        ClientProvidedName = "settlement-dead-letters",
-        // A recovered connection would not know the deliveries it held; failing the operation is the safe answer.
-        AutomaticRecoveryEnabled = false,
-    };
+        _factory = new ConnectionFactory
+        {
+            Uri = rabbitMq.Value.Uri,
+            ClientProvidedName = "settlement-dead-letters",
+            // A recovered connection would not know the deliveries it held; failing the operation is the safe answer.
+            AutomaticRecoveryEnabled = false,
+        };
+        _endpoints = rabbitMq.Value.Endpoints(_factory);
+    }
 
     /// <summary>Waits for the other operations of this process, then opens a session with publisher confirms on.</summary>
     public async Task<ErrorQueueSession> OpenAsync(CancellationToken cancellationToken)
@@ -26,7 +33,7 @@ public sealed class ErrorQueueBroker(IOptions<RabbitMqOptions> rabbitMq) : IDisp
         IConnection? connection = null;
         try
         {
-            connection = await _factory.CreateConnectionAsync(cancellationToken);
+            connection = await _factory.CreateConnectionAsync(_endpoints, cancellationToken);
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
             return new ErrorQueueSession(connection, channel, _gate);
@@ -46,8 +53,10 @@ public sealed class ErrorQueueBroker(IOptions<RabbitMqOptions> rabbitMq) : IDisp
 /// <summary>
 /// One operation on error queues. Messages are taken with <c>basic.get</c> and left unacknowledged, so nobody else sees them
 /// and none can be lost: one is acknowledged only after its copy was confirmed in its destination, and every other one goes
-/// back to its own place in its queue when the session ends (RabbitMQ requeues a classic queue's messages in their original
-/// order, whether they are rejected or their channel or connection closes, also when this process dies).
+/// back to its queue when the session ends, whether it is rejected or its channel or connection closes, also when this
+/// process dies. A classic queue puts them back in their original places; a quorum queue (RabbitMQ 3.x) at its end, which
+/// changes only the order a listing shows. On RabbitMQ 4.0 to 4.2 each return counts against a quorum queue's delivery
+/// limit (20 by default): docs/deployment.md says which policy keeps the <c>_error</c> queues' messages from being dropped.
 /// </summary>
 public sealed class ErrorQueueSession : IAsyncDisposable
 {
