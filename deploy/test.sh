@@ -4,7 +4,7 @@
 # are errors), builds the images the end-to-end suite and the compose stack run (cached between runs), runs every test
 # project (the integration tests start private servers through deploy/servers.sh, unless the SETTLEMENT_TEST_*
 # variables point at running ones; the end-to-end tests start containers through Testcontainers), runs the compose
-# check (deploy/compose-test.sh, counted as one test), reports the line coverage of the service's modules, and stops
+# checks (deploy/compose-test.sh, one broker node and the three-node cluster, each counted as one test), reports the line coverage of the service's modules, and stops
 # the dockerd it started. Results go to artifacts/test-results/: a .trx file for each test project and a
 # coverage.cobertura.xml for each one that runs the service in its own process (the end-to-end suite runs it in a
 # container, out of the coverage tool's reach). The last line says "N passed, N failed". Exits non-zero when the build
@@ -91,16 +91,18 @@ done
 deploy/servers.sh reap "$TEST_RUNS"
 deploy/docker.sh reap
 
-step "compose check"
 compose_passed=0 compose_failed=0
-started=$SECONDS
-if POSTGRES_IMAGE=$SETTLEMENT_E2E_POSTGRES_IMAGE RABBITMQ_IMAGE=$SETTLEMENT_E2E_RABBITMQ_IMAGE \
-  SETTLEMENT_IMAGE=$SETTLEMENT_E2E_SERVICE_IMAGE deploy/compose-test.sh; then
-  compose_passed=1
-else
-  compose_failed=1
-fi
-echo "compose check: $((SECONDS - started)) s"
+for mode in single cluster; do
+  step "compose check ($mode)"
+  started=$SECONDS
+  if POSTGRES_IMAGE=$SETTLEMENT_E2E_POSTGRES_IMAGE RABBITMQ_IMAGE=$SETTLEMENT_E2E_RABBITMQ_IMAGE \
+    SETTLEMENT_IMAGE=$SETTLEMENT_E2E_SERVICE_IMAGE deploy/compose-test.sh "$mode"; then
+    compose_passed=$((compose_passed + 1))
+  else
+    compose_failed=$((compose_failed + 1))
+  fi
+  echo "compose check ($mode): $((SECONDS - started)) s"
+done
 
 step "results"
 mapfile -t coverage_reports < <(find "$RESULTS" -name coverage.cobertura.xml)
