@@ -13,6 +13,10 @@ public sealed partial class TestServers
     public IReadOnlyList<string> RabbitMqClusterNodes =>
         [.. (_local?.ClusterNodes ?? []).Select(node => $"127.0.0.1:{Text(node.Amqp)}")];
 
+    /// <summary>Every node's management listener as <c>127.0.0.1:port</c>, for <c>RabbitMq:ManagementNodes</c>; empty when RabbitMQ is one node.</summary>
+    public IReadOnlyList<string> RabbitMqClusterManagementNodes =>
+        [.. (_local?.ClusterNodes ?? []).Select(node => $"127.0.0.1:{Text(node.Management)}")];
+
     string ClusterFolder => Local.ClusterNodes.Count > 0
         ? Local.RabbitMqFolder
         : throw new NotSupportedException("These servers have one RabbitMQ node: use TestServers.StartPrivateClusterAsync() for a cluster.");

@@ -14,13 +14,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public TestServers Servers { get; private set; } = null!;
 
-    /// <summary>The service's settings for this cluster: quorum queues, and every node in the connection.</summary>
+    /// <summary>The service's settings for this cluster: quorum queues, and every node in the connection and for the management API.</summary>
     public IReadOnlyDictionary<string, string?> QuorumSettings =>
-        new Dictionary<string, string?>(Servers.RabbitMqClusterNodes.Select((node, i) =>
-            KeyValuePair.Create($"RabbitMq:ClusterNodes:{i.ToString(CultureInfo.InvariantCulture)}", (string?)node)))
+        new Dictionary<string, string?>(
+            List("RabbitMq:ClusterNodes", Servers.RabbitMqClusterNodes).Concat(List("RabbitMq:ManagementNodes", Servers.RabbitMqClusterManagementNodes)))
         {
             ["RabbitMq:QueueType"] = "quorum",
         };
+
+    static IEnumerable<KeyValuePair<string, string?>> List(string key, IReadOnlyList<string> values) =>
+        values.Select((value, i) => KeyValuePair.Create($"{key}:{i.ToString(CultureInfo.InvariantCulture)}", (string?)value));
 
     public async Task InitializeAsync() => Servers = await TestServers.StartPrivateClusterAsync(Nodes);
 

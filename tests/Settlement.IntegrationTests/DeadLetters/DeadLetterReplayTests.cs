@@ -24,7 +24,7 @@ public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<Serve
 
     private protected ServiceWithApi Service => _service;
 
-    const string WalletError = "wallet_error";
+    private protected const string WalletError = "wallet_error";
 
     readonly Market _market = new();
     readonly Guid _buyer = Guid.NewGuid();
@@ -130,7 +130,7 @@ public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<Serve
         TimeSpan.FromSeconds(15), () => $"Fewer than {count} messages reached {WalletError}.");
 
     /// <summary>Every trade Settled, each of its five legs posted once (the replayed SellerDebit too), and the books to match.</summary>
-    async Task AssertSettledOnceAsync(IReadOnlyList<TradeExecuted> trades)
+    private protected async Task AssertSettledOnceAsync(IReadOnlyList<TradeExecuted> trades)
     {
         foreach (var trade in trades)
         {
