@@ -43,7 +43,10 @@ public sealed class StuckSettlementSweeper(
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            // Only the host's stop ends the loop. A send cancelled by the transport (a channel closed while a broker node
+            // died) is a failed sweep like any other: had it escaped, the sweeper would be gone for the process's life,
+            // and a trade whose message was lost would wait for ever.
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(exception, "Sweep for stuck settlements failed; trying again in {Period}", period);
             }
