@@ -86,7 +86,10 @@ public class ObservabilityEndpointsTests(ServersFixture fixture) : IClassFixture
         var endpoint = await service.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{errorQueue}"));
         await endpoint.Send(new ResendSettlementStep { TradeId = Guid.NewGuid() });
         // RabbitMQ's management API counts a new queue's messages with its next statistics, every 5 s by default.
-        var text = await service.ScrapeUntilAsync($"settlement_dead_letter_messages{{queue=\"{errorQueue}\"}}", value => value == 1, TimeSpan.FromSeconds(30));
+        await service.ScrapeUntilAsync($"settlement_dead_letter_messages{{queue=\"{errorQueue}\"}}", value => value == 1, TimeSpan.FromSeconds(30));
+        // Each queue's count appears with the broker's first statistics about it, in no set order between queues.
+        await service.ScrapeUntilAsync("settlement_queue_messages{queue=\"wallet\"}", _ => true, TimeSpan.FromSeconds(30));
+        var text = await service.ScrapeUntilAsync("settlement_queue_messages{queue=\"settlement\"}", _ => true, TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, ObservedService.SampleOf(text, "settlement_metrics_source_up{source=\"rabbitmq_management\"}"));
         Assert.NotNull(ObservedService.SampleOf(text, "settlement_queue_messages{queue=\"wallet\"}"));
