@@ -26,6 +26,14 @@ public sealed class RabbitMqOptions
     /// </summary>
     public string[] ClusterNodes { get; set; } = [];
 
+    /// <summary>
+    /// The longest a receive endpoint holds one delivery, retries included. A delivery still in hand then is given up and
+    /// returned to its queue, and the endpoint goes on. RabbitMQ's client 7.2.2 can leave a send waiting for ever for the
+    /// confirm of a channel lost with a broker node; without this bound such sends hold their deliveries, and with them the
+    /// endpoint, for good. The host refuses a value shorter than a minute past the longest retry schedule.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public bool IsQuorum => string.Equals(QueueType, Quorum, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
@@ -72,6 +80,8 @@ public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
             problems.Add($"{RabbitMqOptions.SectionName}:Uri must be an amqp:// or amqps:// URI.");
         if (!string.Equals(options.QueueType, RabbitMqOptions.Classic, StringComparison.OrdinalIgnoreCase) && !options.IsQuorum)
             problems.Add($"{RabbitMqOptions.SectionName}:QueueType is '{options.QueueType}': use classic or quorum.");
+        if (options.DeliveryTimeout < TimeSpan.FromSeconds(1) || options.DeliveryTimeout > TimeSpan.FromDays(1))
+            problems.Add($"{RabbitMqOptions.SectionName}:DeliveryTimeout is {options.DeliveryTimeout}: use 00:00:01 to 1.00:00:00.");
         foreach (var node in options.ClusterNodes)
         {
             if (!IsNodeAddress(node))

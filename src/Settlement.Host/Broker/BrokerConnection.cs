@@ -8,7 +8,8 @@ public static class BrokerConnection
 {
     /// <summary>
     /// Points the bus at <c>RabbitMq:Uri</c>, or at the nodes of <c>RabbitMq:ClusterNodes</c> in turn (a lost connection is
-    /// made again to the next node), and has every durable endpoint declared with <c>RabbitMq:QueueType</c>. Call it first
+    /// made again to the next node), has every durable endpoint declared with <c>RabbitMq:QueueType</c>, and bounds every
+    /// delivery's time in hand by <c>RabbitMq:DeliveryTimeout</c> (<see cref="DeliveryDeadlineFilter"/>). Call it first
     /// in <c>UsingRabbitMq</c>, before <c>ConfigureEndpoints</c>.
     /// </summary>
     public static void ConfigureBroker(this IRabbitMqBusFactoryConfigurator configurator, IRegistrationContext context)
@@ -26,5 +27,7 @@ public static class BrokerConnection
             }
         });
         configurator.ConnectEndpointConfigurationObserver(new QueueTypeObserver(options, context.GetRequiredService<DeclaredQueues>()));
+        configurator.ConnectEndpointConfigurationObserver(
+            new DeliveryDeadlineObserver(options.DeliveryTimeout, context.GetRequiredService<ILoggerFactory>().CreateLogger<DeliveryDeadlineFilter>()));
     }
 }

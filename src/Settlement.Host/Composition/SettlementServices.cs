@@ -38,6 +38,7 @@ public static class SettlementServices
 
         services.AddSettlementOptions(configuration);
         services.AddRabbitMqOptions(configuration);
+        services.AddSingleton<IValidateOptions<RabbitMqOptions>, DeliveryTimeoutValidator>();
         services.AddSingleton<DeclaredQueues>();
         services.AddWallet(configuration);
 

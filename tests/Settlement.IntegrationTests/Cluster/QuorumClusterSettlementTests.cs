@@ -29,6 +29,8 @@ public sealed class QuorumClusterSettlementTests(ClusterFixture cluster)
             ["Settlement:RetryLimit"] = "7",
             ["Wallet:InitialRetryInterval"] = "00:00:01",
             ["Wallet:RetryLimit"] = "7",
+            // The retry schedule and a minute: a delivery stuck on a send to the lost node is given up after that.
+            ["RabbitMq:DeliveryTimeout"] = "00:02:40",
         };
         await using var service = await SettlementService.StartAsync(cluster.Servers, settings: settings);
         using (var management = new RabbitMqManagement(cluster.Servers.RabbitMqManagementUri))

@@ -18,6 +18,8 @@ public class StartupValidationTests
     [InlineData("RabbitMq:QueueType", "mirrored", "RabbitMq:QueueType")]
     [InlineData("RabbitMq:ClusterNodes:0", "rabbit-1:5672:1", "RabbitMq:ClusterNodes")]
     [InlineData("RabbitMq:ClusterNodes:1", "rabbit-2:70000", "RabbitMq:ClusterNodes")]
+    [InlineData("RabbitMq:DeliveryTimeout", "00:00:30", "RabbitMq:DeliveryTimeout")]
+    [InlineData("Settlement:RetryLimit", "8", "RabbitMq:DeliveryTimeout")]
     public void A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

@@ -72,6 +72,9 @@ public class ObservabilityEndpointsTests(ServersFixture fixture) : IClassFixture
         Assert.NotNull(ObservedService.SampleOf(text, "settlement_stuck_sagas"));
         // Every series the alert rules read (deploy/prometheus/alerts.yml) keeps its name; the dead-letter depth is the next test's.
         Assert.Equal(10, ObservedService.SampleOf(text, "settlement_dead_letter_alert_threshold"));
+        // Present at 0 from the start, so that the first delivery given up shows as an increase.
+        foreach (var queue in (string[])["settlement", "settlement-replies", "wallet"])
+            Assert.Equal((queue, 0.0), (queue, ObservedService.SampleOf(text, $"settlement_deliveries_abandoned_total{{queue=\"{queue}\"}}")));
 
         using var response = await service.Http.GetAsync("/metrics");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
