@@ -41,11 +41,15 @@ public sealed class StuckSettlementSweeper(
         {
             try
             {
-                await SweepAsync(stoppingToken);
+                // A sweep gets the step timeout at most. A send can wait for ever for the confirm of a channel lost with a
+                // broker node (RabbitMQ's client 7.2.2), whatever its token says: such a sweep is left behind, not awaited.
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                deadline.CancelAfter(settings.StepTimeout);
+                await SweepAsync(deadline.Token).WaitAsync(deadline.Token);
             }
             // Only the host's stop ends the loop. A send cancelled by the transport (a channel closed while a broker node
-            // died) is a failed sweep like any other: had it escaped, the sweeper would be gone for the process's life,
-            // and a trade whose message was lost would wait for ever.
+            // died) or given up at the deadline is a failed sweep like any other: had it escaped, the sweeper would be gone
+            // for the process's life, and a trade whose message was lost would wait for ever.
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(exception, "Sweep for stuck settlements failed; trying again in {Period}", period);
