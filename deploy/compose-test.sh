@@ -144,17 +144,16 @@ settle_trade 60
 
 # --- 4. the management UI ---------------------------------------------------------------------------------------------
 management=http://127.0.0.1:$management_port
+manage() { curl -sS -u "settlement:${secrets[RABBITMQ_PASSWORD]}" "$management/api/$1"; }
 [[ $(curl -sS "$management/") == *"RabbitMQ Management"* ]] || fail "the management UI does not answer on $management"
-plugins=$(curl -sS -u "settlement:${secrets[RABBITMQ_PASSWORD]}" "$management/api/overview")
+plugins=$(manage overview)
 [[ $plugins == *'"rabbitmq_version"'* ]] || fail "the management API refused the settlement user: $plugins"
-[[ $(curl -sS -u "settlement:${secrets[RABBITMQ_PASSWORD]}" "$management/api/shovels") == '['* ]] ||
-  fail "the shovel plugins are not enabled (no /api/shovels)"
+[[ $(manage shovels) == '['* ]] || fail "the shovel plugins are not enabled (no /api/shovels)"
 say "management UI and API answer on $management, shovels enabled"
 
 if [[ $MODE == single ]]; then echo "$CHECK: passed"; exit 0; fi
 
 # --- 5. the cluster: quorum queues on three nodes, one node lost --------------------------------------------------------
-manage() { curl -sS -u "settlement:${secrets[RABBITMQ_PASSWORD]}" "$management/api/$1"; }
 count() { grep -o "$1" | wc -l; }
 
 # Waits until node 1's management API shows three running nodes and the wallet queue's three members online.

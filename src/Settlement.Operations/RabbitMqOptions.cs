@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
@@ -46,11 +45,7 @@ public sealed class RabbitMqOptions
         if (ClusterNodes.Length == 0)
             return [factory.Endpoint];
 
-        return [.. ClusterNodes.Select(node =>
-        {
-            var parts = node.Split(':');
-            return new AmqpTcpEndpoint(parts[0], parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : factory.Port, factory.Ssl);
-        })];
+        return [.. ClusterNodes.Select(NodeAddress.Parse).Select(node => new AmqpTcpEndpoint(node.Host, node.Port ?? factory.Port, factory.Ssl))];
     }
 }
 
@@ -84,19 +79,10 @@ public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
             problems.Add($"{RabbitMqOptions.SectionName}:DeliveryTimeout is {options.DeliveryTimeout}: use 00:00:01 to 1.00:00:00.");
         foreach (var node in options.ClusterNodes)
         {
-            if (!IsNodeAddress(node))
+            if (!NodeAddress.IsValid(node))
                 problems.Add($"{RabbitMqOptions.SectionName}:ClusterNodes has '{node}': use host or host:port (port 1-65535).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    // MassTransit splits a node address at ':' (so no IPv6 literal), and takes the URI's port when there is none.
-    internal static bool IsNodeAddress(string node)
-    {
-        var parts = node.Split(':');
-        return parts.Length is 1 or 2
-            && Uri.CheckHostName(parts[0]) is UriHostNameType.Dns or UriHostNameType.IPv4
-            && (parts.Length == 1 || (int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535));
     }
 }

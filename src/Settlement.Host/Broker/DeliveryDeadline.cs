@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using MassTransit;
+using MassTransit.Transports;
 using Microsoft.Extensions.Options;
+using Settlement.Host.Observability;
 using Settlement.Operations;
 using Settlement.Orchestration.Configuration;
 using Settlement.Wallet;
@@ -18,7 +20,7 @@ namespace Settlement.Host.Broker;
 /// </summary>
 sealed class DeliveryDeadlineFilter : IFilter<ReceiveContext>
 {
-    static readonly Meter Meter = new("Settlement");
+    static readonly Meter Meter = new(SettlementMetrics.MeterName);
     static readonly Counter<long> Abandoned = Meter.CreateCounter<long>(
         "settlement_deliveries_abandoned_total", description: "Deliveries given up after RabbitMq:DeliveryTimeout and returned to their queue");
 
@@ -64,7 +66,7 @@ sealed class DeliveryDeadlineObserver(TimeSpan timeout, ILogger logger) : IEndpo
     public void EndpointConfigured<T>(T configurator)
         where T : IReceiveEndpointConfigurator =>
         configurator.ConfigureReceive(receive =>
-            receive.UseFilter(new DeliveryDeadlineFilter(timeout, configurator.InputAddress.AbsolutePath.Split('/')[^1], logger)));
+            receive.UseFilter(new DeliveryDeadlineFilter(timeout, configurator.InputAddress.GetEndpointName()!, logger)));
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Settlement.Operations.DeadLetters;
@@ -40,11 +39,8 @@ public sealed class BrokerManagementOptions
         if (ManagementNodes.Length == 0)
             return [ManagementUri!];
 
-        return [.. ManagementNodes.Select(node =>
-        {
-            var parts = node.Split(':');
-            return new UriBuilder(ManagementUri!) { Host = parts[0], Port = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : ManagementUri!.Port }.Uri;
-        })];
+        return [.. ManagementNodes.Select(NodeAddress.Parse)
+            .Select(node => new UriBuilder(ManagementUri!) { Host = node.Host, Port = node.Port ?? ManagementUri!.Port }.Uri)];
     }
 
     /// <summary>The virtual host an AMQP URI names, as RabbitMQ's client reads it: its path without the leading slash, or <c>/</c>.</summary>
@@ -62,7 +58,7 @@ sealed class BrokerManagementOptionsSetup(IOptions<RabbitMqOptions> rabbitMq) : 
             options.ManagementUri = BrokerManagementOptions.DefaultFor(rabbitMq.Value.Uri);
             // A cluster's nodes each serve the management API: asked in turn, a lost node does not take it away.
             if (options.ManagementNodes.Length == 0)
-                options.ManagementNodes = [.. rabbitMq.Value.ClusterNodes.Select(node => node.Split(':')[0])];
+                options.ManagementNodes = [.. rabbitMq.Value.ClusterNodes.Select(node => NodeAddress.Parse(node).Host)];
         }
 
         options.VirtualHost = BrokerManagementOptions.VirtualHostOf(rabbitMq.Value.Uri);

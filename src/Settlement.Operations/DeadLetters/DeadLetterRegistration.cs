@@ -13,7 +13,7 @@ public static class DeadLetterRegistration
         services.AddOptions<BrokerManagementOptions>().Bind(configuration.GetSection(BrokerManagementOptions.SectionName))
             .Validate(o => o.ManagementUri is { IsAbsoluteUri: true, Scheme: "http" or "https" },
                 "RabbitMq:ManagementUri must be an absolute http:// or https:// URI")
-            .Validate(o => o.ManagementNodes.All(RabbitMqOptionsValidator.IsNodeAddress),
+            .Validate(o => o.ManagementNodes.All(NodeAddress.IsValid),
                 "RabbitMq:ManagementNodes must list host or host:port (port 1-65535)")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<BrokerManagementOptions>, BrokerManagementOptionsSetup>();
