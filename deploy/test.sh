@@ -132,6 +132,16 @@ read -r passed failed < <(awk '
   END { print passed + 0, failed + 0 }' "${test_reports[@]}" /dev/null)
 passed=$((passed + compose_passed)) failed=$((failed + compose_failed))
 
+# Each failed test by name, with the first lines of its message, here at the end where the tail of a CI log shows it.
+awk '
+  /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+    match($0, /testName="[^"]*"/); print "failed: " substr($0, RSTART + 10, RLENGTH - 11); failing = 1; lines = 0
+  }
+  failing && /<Message>/ { inside = 1; sub(/.*<Message>/, "") }
+  inside && lines < 6 { text = $0; sub(/<\/Message>.*/, "", text); print "  " text; lines++ }
+  /<\/Message>/ { inside = 0 }
+  /<\/UnitTestResult>/ { failing = 0; inside = 0 }' "${test_reports[@]}" /dev/null
+
 if ((failed > 0)); then finish "$passed" "$failed" 1 "tests failed"; fi
 if ((runs_failed > 0)); then finish "$passed" "$failed" 1 "$runs_failed test project(s) did not finish cleanly"; fi
 if ((passed == 0)); then finish 0 0 1 "no test ran"; fi
