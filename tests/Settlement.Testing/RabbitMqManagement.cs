@@ -72,7 +72,7 @@ public sealed class RabbitMqManagement : IDisposable
         (await _http.PutAsJsonAsync(path, new { component = "shovel", vhost = virtualHost, name, value = shovel })).EnsureSuccessStatusCode();
 
         await Poll.UntilAsync(async () => (await _http.GetAsync(path)).StatusCode == System.Net.HttpStatusCode.NotFound,
-            TimeSpan.FromSeconds(15), () => $"The shovel {name} did not finish.");
+            TimeSpan.FromSeconds(60), () => $"The shovel {name} did not finish.");
     }
 
     /// <summary>The type of the queue (<c>classic</c>, <c>quorum</c>), or null when it does not exist.</summary>

@@ -17,7 +17,7 @@ sealed class CapturedLogs : ILoggerProvider
     /// <summary>Waits until an event at Warning or above mentions every one of <paramref name="mentions"/>, and returns it.</summary>
     public Task<CapturedLog> WaitForAsync(params string[] mentions) => Poll.ForAsync(
         () => Task.FromResult(_events.FirstOrDefault(e => mentions.All(e.Mentions))),
-        TimeSpan.FromSeconds(5),
+        TimeSpan.FromSeconds(30),
         () => $"No Warning or Error mentions {string.Join(" and ", mentions)}. Logged:\n{string.Join("\n", _events.TakeLast(20))}");
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _events);

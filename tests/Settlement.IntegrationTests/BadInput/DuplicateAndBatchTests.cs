@@ -35,7 +35,7 @@ public sealed class DuplicateAndBatchTests(BadInputFixture fixture) : IClassFixt
         await ValidTrades.AssertSettledAsync(fixture, trade);
         Assert.Equal(5, (await fixture.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
         await Poll.UntilAsync(() => fixture.Logs.Events.Count(e => e.Mentions("Duplicate TradeExecuted") && e.Mentions(trade.TradeId.ToString())) >= 3,
-            TimeSpan.FromSeconds(10), () => "The three repeats were not each logged.");
+            TimeSpan.FromSeconds(30), () => "The three repeats were not each logged.");
 
         var after = await fixture.BooksAsync();
         Assert.Equal(books.Where(b => b.Key.StartsWith("sum/", StringComparison.Ordinal)), after.Where(b => b.Key.StartsWith("sum/", StringComparison.Ordinal)));

@@ -127,7 +127,7 @@ public class DeadLetterReplayTests(ServersFixture fixture) : IClassFixture<Serve
             response.EnsureSuccessStatusCode();
             return (await response.Content.ReadFromJsonAsync<DeadLetterListing>())!.Messages.Count >= count;
         },
-        TimeSpan.FromSeconds(15), () => $"Fewer than {count} messages reached {WalletError}.");
+        TimeSpan.FromSeconds(60), () => $"Fewer than {count} messages reached {WalletError}.");
 
     /// <summary>Every trade Settled, each of its five legs posted once (the replayed SellerDebit too), and the books to match.</summary>
     private protected async Task AssertSettledOnceAsync(IReadOnlyList<TradeExecuted> trades)

@@ -80,7 +80,7 @@ sealed class ObservedService : IAsyncDisposable
         var text = string.Empty;
         return await Poll.ForAsync(
             async () => SampleOf(text = await Http.GetStringAsync("/metrics"), series) is { } value && expected(value) ? text : null,
-            timeout ?? TimeSpan.FromSeconds(10),
+            timeout ?? TimeSpan.FromSeconds(30),
             () => $"/metrics never had an accepted {series} (last value: {SampleOf(text, series)?.ToString(CultureInfo.InvariantCulture) ?? "none"}):\n{text}",
             TimeSpan.FromMilliseconds(200));
     }

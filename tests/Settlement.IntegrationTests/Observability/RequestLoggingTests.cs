@@ -27,7 +27,7 @@ public class RequestLoggingTests(ServersFixture fixture) : IClassFixture<Servers
 
         var completed = await Poll.ForAsync(
             () => Task.FromResult(events.Requests.FirstOrDefault(e => Path(e) == $"/api/settlements/{tradeId}")),
-            TimeSpan.FromSeconds(5), () => "The request was not logged");
+            TimeSpan.FromSeconds(30), () => "The request was not logged");
         using var json = JsonDocument.Parse(Format(completed));
         Assert.Equal("Information", json.RootElement.GetProperty("Level").GetString());
         Assert.Equal("GET", json.RootElement.GetProperty("Properties").GetProperty("RequestMethod").GetString());

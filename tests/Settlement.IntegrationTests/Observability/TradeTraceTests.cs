@@ -27,7 +27,7 @@ public class TradeTraceTests(ServersFixture fixture) : IClassFixture<ServersFixt
                 .Select(s => s.TraceId).Distinct().ToList();
             var inTrace = traceIds.Count == 1 ? spans.Snapshot().Where(s => s.TraceId == traceIds[0]).ToList() : null;
             return Task.FromResult(inTrace?.Count(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer) >= 10 ? inTrace : null);
-        }, TimeSpan.FromSeconds(10), () => $"No single trace of trade {tradeId} with its steps; spans:\n{string.Join("\n", spans.Snapshot().Select(Describe))}");
+        }, TimeSpan.FromSeconds(30), () => $"No single trace of trade {tradeId} with its steps; spans:\n{string.Join("\n", spans.Snapshot().Select(Describe))}");
 
         var consumed = trace.Where(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer).ToList();
         // Five wallet operations (buyer debit and credit, seller debit and credit, fee), each answered to the saga.

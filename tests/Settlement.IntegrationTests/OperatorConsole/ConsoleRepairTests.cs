@@ -134,7 +134,7 @@ public class ConsoleRepairTests(ServersFixture servers, ConsoleBrowser browser) 
                 using var response = await Service.Api.GetAsync($"/api/dead-letters?queue={WalletError}");
                 return response.IsSuccessStatusCode && (await Service.ListAsync(WalletError)).Messages.Any(m => m.TradeId == trade.TradeId);
             },
-            TimeSpan.FromSeconds(15), () => $"The trade's command did not reach {WalletError}.");
+            TimeSpan.FromSeconds(60), () => $"The trade's command did not reach {WalletError}.");
         return trade;
     }
 }

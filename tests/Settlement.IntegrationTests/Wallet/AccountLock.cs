@@ -42,7 +42,7 @@ sealed class AccountLock : IAsyncDisposable
             "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))", observer);
         command.Parameters.Add(new NpgsqlParameter { Value = _connection.ProcessID });
         await Poll.UntilAsync(async () => (long)(await command.ExecuteScalarAsync())! > 0,
-            TimeSpan.FromSeconds(15), () => "The wallet never waited for the held account.", TimeSpan.FromMilliseconds(20));
+            TimeSpan.FromSeconds(60), () => "The wallet never waited for the held account.", TimeSpan.FromMilliseconds(20));
     }
 
     public async ValueTask DisposeAsync()

@@ -53,7 +53,7 @@ public class InjectedFaultTests(ServersFixture fixture) : IClassFixture<ServersF
 
         var deadLetters = await Poll.ForAsync( // the fault reaches the requester first
             async () => await bus.ErrorQueueAsync() is { Count: > 0 } queued ? queued : null,
-            TimeSpan.FromSeconds(5), () => "Nothing reached wallet_error.");
+            TimeSpan.FromSeconds(30), () => "Nothing reached wallet_error.");
 
         var dead = Assert.Single(deadLetters);
         Assert.Contains("Injected transient fault", dead.Headers.GetProperty("MT-Fault-Message").GetString());
