@@ -33,6 +33,13 @@ public sealed class RabbitMqOptions
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The longest an HTTP request waits for the broker to take a message it sends (<c>POST /api/trades</c>, an abort): then
+    /// it is answered 503, instead of waiting for a broker that is down or a send that never ends (see
+    /// <see cref="DeliveryTimeout"/>). Sending the same trade or abort again is safe: each is acted on once.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool IsQuorum => string.Equals(QueueType, Quorum, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
@@ -77,6 +84,8 @@ public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
             problems.Add($"{RabbitMqOptions.SectionName}:QueueType is '{options.QueueType}': use classic or quorum.");
         if (options.DeliveryTimeout < TimeSpan.FromSeconds(1) || options.DeliveryTimeout > TimeSpan.FromDays(1))
             problems.Add($"{RabbitMqOptions.SectionName}:DeliveryTimeout is {options.DeliveryTimeout}: use 00:00:01 to 1.00:00:00.");
+        if (options.PublishTimeout < TimeSpan.FromSeconds(1) || options.PublishTimeout > TimeSpan.FromMinutes(10))
+            problems.Add($"{RabbitMqOptions.SectionName}:PublishTimeout is {options.PublishTimeout}: use 00:00:01 to 00:10:00.");
         foreach (var node in options.ClusterNodes)
         {
             if (!NodeAddress.IsValid(node))

@@ -11,6 +11,19 @@ public static class ApiProblems
     public static IResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail, statusCode: StatusCodes.Status409Conflict, extensions: extensions);
 
+    /// <summary>
+    /// 503 with <c>Retry-After</c>: the message broker did not confirm a message the request sent within
+    /// <c>RabbitMq:PublishTimeout</c>.
+    /// </summary>
+    public static IResult BrokerUnavailable(HttpResponse response, string detail)
+    {
+        response.Headers.RetryAfter = RetryAfterSeconds;
+        return Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>When to ask again after a 503 for the broker: a node lost from a cluster is replaced within seconds.</summary>
+    const string RetryAfterSeconds = "5";
+
     /// <summary>"Missing required fields: currency, amount." naming the fields whose value is null or blank; null when none is.</summary>
     public static string? MissingFields(params (string Name, object? Value)[] fields)
     {

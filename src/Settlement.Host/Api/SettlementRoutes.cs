@@ -38,7 +38,10 @@ public static class SettlementRoutes
             page.Next is { } next ? SettlementListParameters.EncodeCursor(next) : null));
     }
 
-    /// <summary>202 once <see cref="TradeAborts"/> has sent the abort to the saga; 409 when the trade is not Suspended outside compensation.</summary>
+    /// <summary>
+    /// 202 once <see cref="TradeAborts"/> has sent the abort to the saga; 409 when the trade is not Suspended outside
+    /// compensation; 503 when the broker did not confirm the abort within <c>RabbitMq:PublishTimeout</c>.
+    /// </summary>
     static async Task<IResult> AbortAsync(string tradeId, HttpRequest request, TradeAborts aborts, CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryParseGuid(tradeId, nameof(tradeId), out var id, out var problem))
@@ -55,6 +58,7 @@ public static class SettlementRoutes
             { Result: AbortResult.UnknownTrade } => UnknownTrade(id),
             { Result: AbortResult.NotAbortable, Record: { } record } => ApiProblems.Conflict(TradeAborts.WhyNot(record),
                 new Dictionary<string, object?> { ["state"] = record.CurrentState, ["suspendedFrom"] = record.SuspendedFrom }),
+            { Result: AbortResult.BrokerTimedOut } => ApiProblems.BrokerUnavailable(request.HttpContext.Response, aborts.NotSent(id)),
             _ => Results.Accepted(Location(id), new AbortAccepted(id, reason)),
         };
     }

@@ -1,5 +1,6 @@
 using MassTransit;
 using Settlement.Contracts;
+using Settlement.Operations;
 using Settlement.Orchestration.Saga;
 
 namespace Settlement.Host.Api;
@@ -15,9 +16,11 @@ public static class TradeRoutes
 
     /// <summary>
     /// 202 once the broker has the event, with the settlement's address; settlement runs after the answer. A trade that
-    /// settlement would reject (<see cref="TradeValidation"/>) is refused here with 400 and never published.
+    /// settlement would reject (<see cref="TradeValidation"/>) is refused here with 400 and never published. 503 when the
+    /// broker did not confirm it within <c>RabbitMq:PublishTimeout</c>: posting the trade again is safe, it settles once.
     /// </summary>
-    static async Task<IResult> PublishAsync(HttpRequest request, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    static async Task<IResult> PublishAsync(HttpRequest request, IPublishEndpoint publisher, BrokerSendDeadline deadline,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!(await ApiRequest.ReadJsonAsync<TradeRequest>(request, cancellationToken)).TryGet(out var body, out var problem))
             return problem;
@@ -28,7 +31,13 @@ public static class TradeRoutes
         if (TradeValidation.Problem(trade) is { } invalid)
             return ApiProblems.BadRequest($"The trade cannot be settled: {invalid}.");
 
-        await publisher.Publish(trade, cancellationToken);
+        if (!await deadline.TrySendAsync(token => publisher.Publish(trade, token), cancellationToken))
+        {
+            loggers.CreateLogger(typeof(TradeRoutes)).LogError("Trade {TradeId} may not have been published: the broker did not confirm it within {Timeout}", trade.TradeId, deadline.Timeout);
+            return ApiProblems.BrokerUnavailable(request.HttpContext.Response,
+                $"{deadline.NotConfirmed($"trade {trade.TradeId}")} Post it again once the broker is back: a trade settles once however often it is posted.");
+        }
+
         return Results.Accepted(SettlementRoutes.Location(trade.TradeId), TradeView.From(trade));
     }
 }

@@ -50,6 +50,11 @@ public sealed class TradeModel(SettlementRecords records, WalletLedger ledger, D
         var outcome = await aborts.AbortAsync(Record!.CorrelationId, reason.Trim(), "the console", cancellationToken);
         if (outcome.Result is AbortResult.NotAbortable)
             return Refuse($"Nothing was done: {TradeAborts.WhyNot(outcome.Record!)}", StatusCodes.Status409Conflict);
+        if (outcome.Result is AbortResult.BrokerTimedOut)
+        {
+            Confirm = "abort";
+            return Refuse(aborts.NotSent(Record.CorrelationId), StatusCodes.Status503ServiceUnavailable);
+        }
 
         Done = $"Abort sent to the saga with the reason \"{reason.Trim()}\". The legs are reversed in the background: " +
                "reload this page to follow them; the trade ends RolledBack.";

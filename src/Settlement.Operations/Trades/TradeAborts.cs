@@ -13,7 +13,7 @@ namespace Settlement.Operations.Trades;
 /// and ignores it if the trade has moved on meanwhile; it then reverses the applied legs and ends RolledBack.
 /// </summary>
 public sealed class TradeAborts(SettlementRecords records, ISendEndpointProvider sendEndpoints, IOptions<SettlementOptions> options,
-    ILogger<TradeAborts> logger)
+    BrokerSendDeadline deadline, ILogger<TradeAborts> logger)
 {
     /// <param name="through">Who asked, for the log: "the API", "the console".</param>
     public async Task<AbortOutcome> AbortAsync(Guid tradeId, string reason, string through, CancellationToken cancellationToken)
@@ -24,8 +24,19 @@ public sealed class TradeAborts(SettlementRecords records, ISendEndpointProvider
             return new AbortOutcome(AbortResult.NotAbortable, record);
 
         // exchange:, not queue:, so a quorum queue is not declared again as a classic one (RabbitMq:QueueType).
-        var saga = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{options.Value.QueueName}"));
-        await saga.Send(new AbortSettlement { TradeId = tradeId, Reason = reason }, cancellationToken);
+        var abort = new AbortSettlement { TradeId = tradeId, Reason = reason };
+        var sent = await deadline.TrySendAsync(async token =>
+        {
+            var saga = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{options.Value.QueueName}"));
+            await saga.Send(abort, token);
+        }, cancellationToken);
+        if (!sent)
+        {
+            logger.LogError("Abort of trade {TradeId} requested through {Through} may not have been sent: the broker did not confirm it within {Timeout}",
+                tradeId, through, deadline.Timeout);
+            return new AbortOutcome(AbortResult.BrokerTimedOut, record);
+        }
+
         logger.LogWarning("Abort of trade {TradeId} requested through {Through}: {Reason}", tradeId, through, reason);
         return new AbortOutcome(AbortResult.Sent, record);
     }
@@ -38,6 +49,10 @@ public sealed class TradeAborts(SettlementRecords records, ISendEndpointProvider
     public static string WhyNot(SettlementState record) =>
         $"Trade {record.CorrelationId} is {record.CurrentState}{(record.SuspendedFrom is { } from ? $" (from {from})" : "")}: only a trade " +
         "Suspended outside compensation can be aborted.";
+
+    /// <summary>What to tell whoever asked when the broker did not take the abort in time.</summary>
+    public string NotSent(Guid tradeId) =>
+        $"{deadline.NotConfirmed($"the abort of trade {tradeId}")} Ask again once the broker is back: an abort is acted on once.";
 }
 
 public enum AbortResult
@@ -45,6 +60,8 @@ public enum AbortResult
     Sent,
     UnknownTrade,
     NotAbortable,
+    /// <summary>The broker did not take the abort within <c>RabbitMq:PublishTimeout</c>; asking again is safe.</summary>
+    BrokerTimedOut,
 }
 
 /// <param name="Record">The trade's record as it was read before the abort was sent; null for an unknown trade.</param>

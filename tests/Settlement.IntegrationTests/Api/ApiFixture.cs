@@ -11,14 +11,15 @@ namespace Settlement.IntegrationTests.Api;
 
 /// <summary>
 /// The service as <c>Program</c> composes it, HTTP API included, in a <see cref="WebApplicationFactory{TEntryPoint}"/> on the
-/// shared servers (<see cref="ServersFixture"/>), in a <see cref="ServiceSandbox"/> (virtual host, database, fee wallet) of its own.
+/// shared servers (<see cref="ServersFixture"/>), or on servers of its own (<see cref="PrivateServers"/>), in a
+/// <see cref="ServiceSandbox"/> (virtual host, database, fee wallet) of its own.
 /// One per test class: its tests run one after another, and use unique users and currencies.
 /// </summary>
 public class ApiFixture : IAsyncLifetime
 {
     public const string ApiKey = "api-tests-key-0123456789abcdef";
 
-    readonly ServersFixture _servers = new();
+    TestServers _servers = null!;
     ServiceSandbox _sandbox = null!;
     WebApplicationFactory<Program> _factory = null!;
 
@@ -35,7 +36,10 @@ public class ApiFixture : IAsyncLifetime
     public string VirtualHost => _sandbox.VirtualHost;
 
     /// <summary>The shared servers the service runs on.</summary>
-    public TestServers Servers => _servers.Servers;
+    public TestServers Servers => _servers;
+
+    /// <summary>True for servers of its own, which its tests may stop and start: the shared ones serve the tests running in parallel.</summary>
+    protected virtual bool PrivateServers => false;
 
     /// <summary>The running service's own services (ledger, settlement records, bus).</summary>
     public IServiceProvider Services => _factory.Services;
@@ -59,8 +63,8 @@ public class ApiFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        await _servers.InitializeAsync();
-        _sandbox = await ServiceSandbox.CreateAsync(_servers.Servers);
+        _servers = PrivateServers ? await TestServers.StartPrivateAsync() : await TestServers.SharedAsync();
+        _sandbox = await ServiceSandbox.CreateAsync(_servers);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             // As deployed: Development would answer errors differently (developer exception page, minimal APIs throwing on
@@ -78,6 +82,7 @@ public class ApiFixture : IAsyncLifetime
         Client.Dispose();
         await _factory.DisposeAsync();
         await _sandbox.DisposeAsync();
-        await _servers.DisposeAsync();
+        if (PrivateServers && _servers is not null)
+            await _servers.DisposeAsync();
     }
 }

@@ -20,6 +20,7 @@ public class StartupValidationTests
     [InlineData("RabbitMq:ClusterNodes:1", "rabbit-2:70000", "RabbitMq:ClusterNodes")]
     [InlineData("RabbitMq:DeliveryTimeout", "00:00:30", "RabbitMq:DeliveryTimeout")]
     [InlineData("Settlement:RetryLimit", "8", "RabbitMq:DeliveryTimeout")]
+    [InlineData("RabbitMq:PublishTimeout", "00:00:00", "RabbitMq:PublishTimeout")]
     public void A_bad_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
