@@ -1,11 +1,15 @@
 using System.Globalization;
+using Settlement.Orchestration.Saga;
 
 namespace Settlement.Operations.OperatorConsole;
 
-/// <summary>How the console writes values: amounts exactly as held (every digit, no grouping, no rounding), times in UTC.</summary>
+/// <summary>
+/// How the console writes values: amounts exactly, as the API does (no trailing zeros, no exponent, no grouping, no
+/// rounding), times in UTC.
+/// </summary>
 public static class Show
 {
-    public static string Amount(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string Amount(decimal value) => TradeValidation.Normalize(value).ToString(CultureInfo.InvariantCulture);
 
     public static string Amount(decimal? value) => value is { } amount ? Amount(amount) : "—";
 

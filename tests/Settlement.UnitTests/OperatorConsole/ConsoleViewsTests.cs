@@ -61,9 +61,10 @@ public class ConsoleViewsTests
     }
 
     [Fact]
-    public void Amounts_are_shown_with_every_digit_the_ledger_holds() =>
-        Assert.Equal(["34987.500000000000000000", "0.000000000000000001", "-12345678901234567890.5"],
-            new[] { 34987.500000000000000000m, 0.000000000000000001m, -12345678901234567890.5m }.Select(Show.Amount));
+    public void Amounts_are_shown_exactly_without_the_ledgers_trailing_zeros_as_the_API_shows_them() =>
+        Assert.Equal(["34987.5", "0.000000000000000001", "-12345678901234567890.5", "100", "0"],
+            new[] { 34987.500000000000000000m, 0.000000000000000001m, -12345678901234567890.5m, 100.000000000000000000m, 0.000000000000000000m }
+                .Select(Show.Amount));
 
     [Fact]
     public void The_overviews_failure_rate_threshold_is_the_one_the_alert_fires_above()
