@@ -23,10 +23,10 @@ public sealed class TradeAborts(SettlementRecords records, ISendEndpointProvider
         if (!CanAbort(record))
             return new AbortOutcome(AbortResult.NotAbortable, record);
 
-        // exchange:, not queue:, so a quorum queue is not declared again as a classic one (RabbitMq:QueueType).
         var abort = new AbortSettlement { TradeId = tradeId, Reason = reason };
         var sent = await deadline.TrySendAsync(async token =>
         {
+            // exchange:, not queue:, so a quorum queue is not declared again as a classic one (RabbitMq:QueueType).
             var saga = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{options.Value.QueueName}"));
             await saga.Send(abort, token);
         }, cancellationToken);
