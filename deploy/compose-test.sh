@@ -119,13 +119,21 @@ call() { curl -sS -H "X-Api-Key: ${secrets[API_KEY]}" -H 'Content-Type: applicat
 
 # Two new users trade 0.5 BTC at 50000 USDT; the trade must settle within $1 seconds with exact balances.
 settle_trade() {
-  local within=$1 buyer seller trade trade_id deadline buyer_balances seller_balances expected
+  local within=$1 buyer seller trade trade_id status attempt deadline buyer_balances seller_balances expected
   buyer=$(cat /proc/sys/kernel/random/uuid); seller=$(cat /proc/sys/kernel/random/uuid)
   call -o /dev/null -d '{"currency":"USDT","amount":"30000"}' "$api/wallets/$buyer/deposits"
   call -o /dev/null -d '{"currency":"BTC","amount":"1"}' "$api/wallets/$seller/deposits"
-  trade=$(call -d "{\"symbol\":\"BTC/USDT\",\"buyerUserId\":\"$buyer\",\"sellerUserId\":\"$seller\",\"price\":\"50000\",\"quantity\":\"0.5\",\"buyerFee\":\"12.5\",\"sellerFee\":\"25\"}" "$api/trades")
-  trade_id=$(grep -o '"tradeId":"[^"]*"' <<<"$trade" | head -n1 | cut -d '"' -f4)
-  [[ -n $trade_id ]] || fail "POST /api/trades did not accept the trade: $trade"
+  # As a matching engine would: the trade carries its own id, and a 503 (the broker did not confirm it within
+  # RabbitMq:PublishTimeout) is answered by posting the same trade again; it settles once however often it is posted.
+  trade_id=$(cat /proc/sys/kernel/random/uuid)
+  trade="{\"tradeId\":\"$trade_id\",\"symbol\":\"BTC/USDT\",\"buyerUserId\":\"$buyer\",\"sellerUserId\":\"$seller\",\"price\":\"50000\",\"quantity\":\"0.5\",\"buyerFee\":\"12.5\",\"sellerFee\":\"25\"}"
+  for attempt in 1 2 3 4 5; do
+    status=$(call -o "$WORK/trade.json" -w '%{http_code}' -d "$trade" "$api/trades")
+    [[ $status == 503 ]] || break
+    say "POST /api/trades answered 503 (attempt $attempt), posting the same trade again: $(cat "$WORK/trade.json")"
+    sleep 5
+  done
+  [[ $status == 202 ]] || fail "POST /api/trades did not accept the trade ($status): $(cat "$WORK/trade.json")"
   deadline=$((SECONDS + within))
   until [[ $(call "$api/settlements/$trade_id") == *'"status":"SETTLED"'* ]]; do
     ((SECONDS < deadline)) || fail "trade $trade_id did not settle within $within s: $(call "$api/settlements/$trade_id")"
