@@ -27,12 +27,11 @@ public sealed class BrokerSendDeadline(IOptions<RabbitMqOptions> options)
         var sending = send(deadline.Token);
         try
         {
-            // WaitAsync as well as the token: a send stranded on a disposed channel heeds no token.
-            await sending.WaitAsync(Timeout, cancellationToken);
+            // Waited on with the same token: a send stranded on a disposed channel heeds no token.
+            await sending.WaitAsync(deadline.Token);
             return true;
         }
-        catch (Exception exception) when (exception is TimeoutException ||
-                                          exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The send left behind may still fail: observe it, so its exception is not reported as unobserved.
             _ = sending.ContinueWith(abandoned => abandoned.Exception, TaskContinuationOptions.OnlyOnFaulted);

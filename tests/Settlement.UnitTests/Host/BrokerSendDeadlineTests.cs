@@ -19,7 +19,8 @@ public class BrokerSendDeadlineTests
     [Fact]
     public async Task A_send_waiting_for_a_broker_that_is_down_is_cancelled_at_the_deadline_and_not_sent()
     {
-        var cancelled = false;
+        // Set by the send when its token is cancelled, which may be just after the caller has been answered.
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var sent = await Deadline.TrySendAsync(async token =>
         {
@@ -29,13 +30,14 @@ public class BrokerSendDeadlineTests
             }
             catch (OperationCanceledException)
             {
-                cancelled = true;
+                cancelled.TrySetResult();
                 throw;
             }
         }, CancellationToken.None);
 
         Assert.False(sent);
-        Assert.True(cancelled, "The send's token was not cancelled at the deadline.");
+        Assert.True(await Task.WhenAny(cancelled.Task, Task.Delay(TimeSpan.FromSeconds(30))) == cancelled.Task,
+            "The send's token was not cancelled at the deadline.");
     }
 
     [Fact]
