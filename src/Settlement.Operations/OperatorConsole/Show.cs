@@ -13,6 +13,14 @@ public static class Show
 
     public static string Amount(decimal? value) => value is { } amount ? Amount(amount) : "—";
 
+    /// <summary>A balance change with its sign always written: "+0.5", "−25012.5" (a minus sign, not a hyphen), "0".</summary>
+    public static string Change(decimal value) => value switch
+    {
+        > 0 => "+" + Amount(value),
+        < 0 => "−" + Amount(-value),
+        _ => Amount(value),
+    };
+
     public static string Time(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset? value) => value is { } time ? Time(time) : "—";
