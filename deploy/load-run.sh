@@ -107,7 +107,8 @@ simulator() {
 
 run_of() { while (($#)); do if [[ $1 == --run ]]; then echo "$2"; return; fi; shift; done; }
 
-# start_host N [NAME=VALUE...]: host number N, admin API on API_PORT+N-1, log in HOME/host-N.log; waits until ready.
+# start_host N [NAME=VALUE...]: host number N, admin API on API_PORT+N-1, log in HOME/host-N.log; returns within a fifth
+# of a second of /health/ready first answering.
 start_host() {
   local n=$1; shift
   local port=$((api_port + n - 1)) waited
@@ -118,12 +119,12 @@ start_host() {
     exec dotnet Settlement.Host.dll
   ) >>"$home/host-$n.log" 2>&1 &
   host_pids[$n]=$!
-  for waited in $(seq 120); do
+  for waited in $(seq 600); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && { say "host $n ready (pid ${host_pids[$n]})"; return 0; }
     kill -0 "${host_pids[$n]}" 2>/dev/null || { tail -n 20 "$home/host-$n.log" >&2; say "host $n exited"; exit 1; }
-    sleep 1
+    sleep 0.2
   done
-  say "host $n not ready after ${waited}s"
+  say "host $n not ready after $((waited / 5))s"
   exit 1
 }
 
@@ -188,20 +189,24 @@ machine() {
   echo "$(nproc) cores ($cpu), $memory, $(uname -sr)"
 }
 
-# write_performance_doc FILE RESULT THROUGHPUT LATENCY SUSTAINED CPU TRADES RATE SUSTAINED_RATE SECONDS USERS: the
-# measured block of the doc, between its bench:begin and bench:end markers.
+# write_performance_doc FILE RESULT THROUGHPUT LATENCY SUSTAINED CPU TRADES RATE SUSTAINED_RATE SECONDS USERS LOW
+# LOW_RATE LOW_SECONDS COLD: the measured block of the doc, between its bench:begin and bench:end markers.
 write_performance_doc() {
   local file=$1 result=$2 throughput=$3 latency=$4 sustained=$5 cpu=$6 trades=$7 rate=$8 sustained_rate=$9
-  local seconds=${10} users=${11} block
+  local seconds=${10} users=${11} low=${12} low_rate=${13} low_seconds=${14} cold=${15} block
   block=$(cat <<TABLE
 Measured by \`deploy/bench.sh\` on $(date -u +%Y-%m-%d) at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown),
-on $(machine). PostgreSQL and RabbitMQ ran on the same machine as the host; $(broker_description).
+on $(machine), 1-minute load average $(field load_before "$result") when it began. PostgreSQL and RabbitMQ ran on the
+same machine as the host; $(broker_description).
 
 | measure | result | how |
 |---|---|---|
 | settlement throughput | **$(field trades_per_sec "$result") trades/s** | $trades trades published at once ($users users, 80 % of trade sides on 20 % of them); $(field settled "$throughput") settled, $(field rolled_back "$throughput") rolled back as planned |
 | latency p50 / p95 / p99 at $rate trades/s | **$(field p50_ms "$result") / $(field p95_ms "$result") / $(field p99_ms "$result") ms** | $((rate * seconds)) trades offered at $rate/s for $seconds s, executed_at → settled_at; max $(field max_ms "$latency") ms, settled at $(field trades_per_sec "$latency") trades/s |
-| latency p50 / p95 / p99 at $sustained_rate trades/s | $(field p50_ms "$sustained") / $(field p95_ms "$sustained") / $(field p99_ms "$sustained") ms | $((sustained_rate * seconds)) trades offered at $sustained_rate/s, a load below the throughput above; max $(field max_ms "$sustained") ms |
+| latency p50 / p95 / p99 at $sustained_rate trades/s | **$(field p50_ms "$sustained") / $(field p95_ms "$sustained") / $(field p99_ms "$sustained") ms** | $((sustained_rate * seconds)) trades offered at $sustained_rate/s for $seconds s (the card's load); max $(field max_ms "$sustained") ms |
+| rollback p50 / p99 at $sustained_rate trades/s | **$(field rollback_p50_ms "$sustained") / $(field rollback_p99_ms "$sustained") ms** | executed_at → rolled back (every applied leg reversed), over the $(field rolled_back "$sustained") must-fail trades of that run; max $(field rollback_max_ms "$sustained") ms |
+| latency p50 / p99 at $low_rate trades/s | **$(field p50_ms "$low") / $(field p99_ms "$low") ms** | $((low_rate * low_seconds)) trades offered at $low_rate/s for $low_seconds s: one trade alone; max $(field max_ms "$low") ms |
+| latency p50 / p99 at $sustained_rate trades/s from a cold start | $(field p50_ms "$cold") / **$(field p99_ms "$cold") ms** | a fresh host offered $sustained_rate trades/s for $seconds s from the moment \`/health/ready\` first answered, no warm-up; max $(field max_ms "$cold") ms |
 | CPU per trade: host / PostgreSQL / RabbitMQ | $(field host_ms "$cpu") / $(field postgres_ms "$cpu") / $(field rabbitmq_ms "$cpu") ms = **$(field cpu_ms_per_trade "$result") ms** | CPU time each process used during the throughput run ÷ trades (2 cores give 2,000 ms per second) |
 | messages per trade | $(field msgs_per_trade "$result") | messages published to the broker during the throughput run ÷ trades |
 | broker ceiling, no saga | $(field raw_msgs_per_sec "$result") msgs/s | MassTransit send-and-consume of small durable messages, confirms on, same broker |

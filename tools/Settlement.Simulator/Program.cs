@@ -1,8 +1,9 @@
 using Serilog;
 using Settlement.Simulator.Cli;
+using Settlement.Simulator.Timeline;
 using Settlement.Simulator.Watching;
 
-// The matching-engine simulator: fund, publish, watch. Results go to stdout as one JSON line; logs go to stderr.
+// The matching-engine simulator: fund, publish, watch; and timeline, which reads the host's trace file. Results go to stdout as one JSON line; logs go to stderr.
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Information()
     .MinimumLevel.Override("MassTransit", Serilog.Events.LogEventLevel.Warning)
@@ -19,13 +20,14 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var arguments = Arguments.Parse(args, "fund, publish or watch");
+    var arguments = Arguments.Parse(args, "fund, publish, watch or timeline");
     return arguments.Command switch
     {
         "fund" => await FundCommand.RunAsync(arguments, cancel.Token),
         "publish" => await PublishCommand.RunAsync(arguments, cancel.Token),
         "watch" => await WatchCommand.RunAsync(arguments, cancel.Token),
-        _ => throw new UsageException($"unknown command '{arguments.Command}': fund, publish or watch"),
+        "timeline" => await TimelineCommand.RunAsync(arguments, cancel.Token),
+        _ => throw new UsageException($"unknown command '{arguments.Command}': fund, publish, watch or timeline"),
     };
 }
 catch (UsageException exception)

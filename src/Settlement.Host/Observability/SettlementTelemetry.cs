@@ -14,8 +14,9 @@ namespace Settlement.Host.Observability;
 /// runtime's, exported by the Prometheus exporter at <c>/metrics</c>. Traces, only when an exporter is asked for by the
 /// standard variables: OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) is set,
 /// the console when <c>OTEL_TRACES_EXPORTER</c> names <c>console</c>; <c>OTEL_TRACES_EXPORTER=none</c> turns them off.
-/// A trace holds MassTransit's activities (publish, send, each saga step, each wallet operation), ASP.NET Core's requests
-/// and Npgsql's commands.
+/// A trace holds MassTransit's activities (publish, send, each saga step, each wallet operation), ASP.NET Core's requests,
+/// Npgsql's commands and the service's own spans (<see cref="ActivitySourceNames"/>: a saga step's transaction, a wallet
+/// batch). <c>Observability:TraceFile</c> writes every span to a file (<see cref="SpanFileExporter"/>), for load tests.
 /// </summary>
 public static class SettlementTelemetry
 {
@@ -25,6 +26,10 @@ public static class SettlementTelemetry
     public const string TracesExporterVariable = "OTEL_TRACES_EXPORTER";
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string OtlpTracesEndpointVariable = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+    public const string TraceFileKey = "Observability:TraceFile";
+
+    /// <summary>The service's own activity sources: the saga's repository and the wallet's batches.</summary>
+    public static readonly string[] ActivitySourceNames = [Orchestration.Persistence.SettlementActivitySource.Name, Wallet.WalletActivitySource.Name];
 
     public static IServiceCollection AddSettlementTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,17 +48,25 @@ public static class SettlementTelemetry
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(OnlyFrom(provider.GetRequiredService<IMeterFactory>())));
 
         var (otlp, console) = TraceExporters(configuration);
-        if (otlp || console)
+        var traceFile = configuration[TraceFileKey];
+        if (otlp || console || !string.IsNullOrWhiteSpace(traceFile))
         {
             telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(DiagnosticHeaders.DefaultListenerName)
+                    .AddSource(ActivitySourceNames)
                     .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !SettlementLogging.IsProbe(context.Request.Path))
                     .AddNpgsql();
                 if (otlp)
                     tracing.AddOtlpExporter();
                 if (console)
                     tracing.AddConsoleExporter();
+                if (!string.IsNullOrWhiteSpace(traceFile))
+                {
+                    // Every span is kept: a queue large enough for a load test's minute, drained five times a second.
+                    tracing.AddProcessor(new BatchActivityExportProcessor(new SpanFileExporter(traceFile),
+                        maxQueueSize: 1 << 20, scheduledDelayMilliseconds: 200, maxExportBatchSize: 4096));
+                }
             });
         }
 

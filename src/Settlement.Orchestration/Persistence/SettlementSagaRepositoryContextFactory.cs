@@ -51,6 +51,7 @@ sealed class SettlementSagaRepositoryContextFactory(
     /// </remarks>
     async Task InTransaction(ConsumeContext context, Func<SettlementDbContext, Task> consume)
     {
+        using var span = SettlementActivitySource.Source.StartActivity("saga transaction");
         await using var db = await dbContextFactory.CreateDbContextAsync(context.CancellationToken);
         // The whole message is one transaction already: no savepoint around each SaveChanges (two statements a step).
         db.Database.AutoSavepointsEnabled = false;
@@ -58,7 +59,8 @@ sealed class SettlementSagaRepositoryContextFactory(
 
         await consume(db);
 
-        await transaction.CommitAsync(context.CancellationToken);
+        using (SettlementActivitySource.Source.StartActivity("saga commit"))
+            await transaction.CommitAsync(context.CancellationToken);
     }
 
     async Task<T> Read<T>(CancellationToken cancellationToken, Func<SettlementReadContext, Task<T>> read)

@@ -138,6 +138,7 @@ public sealed class WalletLedger(
 
         var batch = new LedgerBatch(requests);
         BatchResult result;
+        using (var span = WalletActivitySource.Source.StartActivity("wallet batch"))
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -148,7 +149,9 @@ public sealed class WalletLedger(
             var accounts = locked.Accounts ?? await statements.LockAccountsAsync(batch.AccountsToLock(locked.Originals), cancellationToken);
             result = batch.Apply(locked.Earlier, locked.Originals, locked.Marked, accounts);
             await statements.WriteAsync(result, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            using (WalletActivitySource.Source.StartActivity("wallet commit"))
+                await transaction.CommitAsync(cancellationToken);
+            span?.SetTag("settlement.detail", $"{requests.Count} {requests[0].Kind}");
         }
 
         for (var i = 0; i < result.Answers.Count; i++)

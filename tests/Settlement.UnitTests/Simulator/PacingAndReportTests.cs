@@ -55,11 +55,11 @@ public class PacingAndReportTests
         Guid[] ids = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
         SettlementRow[] rows =
         [
-            new(ids[0], SettlementRow.Settled, start, start.AddMilliseconds(100)),
-            new(ids[1], SettlementRow.Settled, start.AddSeconds(1), start.AddSeconds(2)),     // must fail, yet settled
-            new(ids[2], SettlementRow.RolledBack, start, null),                               // must fail: expected
-            new(ids[3], SettlementRow.Suspended, start, null),                                // valid: unexpected
-            new(ids[4], "SellerDebited", start, null),                                        // still pending
+            new(ids[0], SettlementRow.Settled, start, start.AddMilliseconds(100), start.AddMilliseconds(100)),
+            new(ids[1], SettlementRow.Settled, start.AddSeconds(1), start.AddSeconds(2), start.AddSeconds(2)), // must fail, yet settled
+            new(ids[2], SettlementRow.RolledBack, start, null, start.AddMilliseconds(150)),                    // must fail: expected
+            new(ids[3], SettlementRow.Suspended, start, null, start.AddSeconds(9)),                            // valid: unexpected
+            new(ids[4], "SellerDebited", start, null, start.AddSeconds(9)),                                    // still pending
         ];
         var mustFail = new HashSet<Guid> { ids[1], ids[2] };
 
@@ -72,6 +72,7 @@ public class PacingAndReportTests
         Assert.Equal(start.AddSeconds(2), report.LastSettledAt);
         Assert.Equal(1.0, report.TradesPerSec);
         Assert.Equal((100.0, 1000.0), (report.P50Ms, report.MaxMs));
+        Assert.Equal((150.0, 150.0), (report.RollbackP99Ms, report.RollbackMaxMs)); // the rolled-back trade only, not the suspended one
         Assert.False(report.Succeeded);
     }
 }

@@ -9,5 +9,6 @@ public static class Usage
           publish --run NAME --trades N [--rate PER_SECOND (0 = as fast as possible)] [--fail-share 0.02] [--users 200]
                   [--hot-share 0.2] [--hot-trade-share 0.8] [--seed S] [--rabbit URI] [--manifest PATH] [--in-flight 100]
           watch   --run NAME --connection "NPGSQL CONNECTION STRING" [--timeout 600] [--manifest PATH] [--settle-timeout SECONDS]
+          timeline --spans TRACE_FILE [--run NAME] [--manifest PATH]
         """;
 }

@@ -6,7 +6,7 @@ namespace Settlement.Simulator.Watching;
 public sealed class SettlementReader(NpgsqlDataSource dataSource)
 {
     const string Sql = """
-        SELECT trade_id, current_state, executed_at, settled_at
+        SELECT trade_id, current_state, executed_at, settled_at, updated_at
         FROM settlement.settlements
         WHERE trade_id = ANY(@ids)
         """;
@@ -23,7 +23,8 @@ public sealed class SettlementReader(NpgsqlDataSource dataSource)
                 reader.GetGuid(0),
                 reader.GetString(1),
                 reader.GetFieldValue<DateTimeOffset>(2),
-                await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
+                await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetFieldValue<DateTimeOffset>(4)));
         }
 
         return rows;

@@ -1,7 +1,10 @@
 namespace Settlement.Simulator.Watching;
 
-/// <summary>What <c>watch</c> reads of a trade's settlement record.</summary>
-public sealed record SettlementRow(Guid TradeId, string State, DateTimeOffset ExecutedAt, DateTimeOffset? SettledAt)
+/// <summary>
+/// What <c>watch</c> reads of a trade's settlement record. <see cref="UpdatedAt"/> is when the record last changed: for a
+/// rolled-back trade, when its last reversal was recorded.
+/// </summary>
+public sealed record SettlementRow(Guid TradeId, string State, DateTimeOffset ExecutedAt, DateTimeOffset? SettledAt, DateTimeOffset UpdatedAt)
 {
     public const string Settled = "Settled";
     public const string RolledBack = "RolledBack";

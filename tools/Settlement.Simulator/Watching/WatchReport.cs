@@ -4,8 +4,10 @@ namespace Settlement.Simulator.Watching;
 
 /// <summary>
 /// The outcome of a run as <c>watch</c> prints it. <c>lost</c> counts trades without a terminal state: never recorded
-/// or still pending when watching stopped. Latency is <c>settled_at − executed_at</c> over the settled trades; the
-/// percentiles are exact (nearest rank). Its fields are named by <see cref="Cli.Output"/> (snake_case).
+/// or still pending when watching stopped. Latency is <c>settled_at − executed_at</c> over the settled trades; rollback
+/// latency is <c>updated_at − executed_at</c> over the rolled-back trades (the moment the last applied leg was reversed, or
+/// the refusal was recorded when no leg had been applied). The percentiles are exact (nearest rank). Its fields are named
+/// by <see cref="Cli.Output"/> (snake_case).
 /// </summary>
 public sealed record WatchReport(
     string Run,
@@ -26,7 +28,10 @@ public sealed record WatchReport(
     double? P50Ms,
     double? P95Ms,
     double? P99Ms,
-    double? MaxMs)
+    double? MaxMs,
+    double? RollbackP50Ms,
+    double? RollbackP99Ms,
+    double? RollbackMaxMs)
 {
     /// <summary>Every trade terminal, none lost, and each ended as planned: valid ones settled, must-fail ones not.</summary>
     [JsonIgnore]
@@ -38,6 +43,7 @@ public sealed record WatchReport(
         int Count(string state) => rows.Count(r => r.State == state);
         var settled = rows.Where(r => r.State == SettlementRow.Settled && r.SettledAt is not null).ToArray();
         var latencies = settled.Select(r => (r.SettledAt!.Value - r.ExecutedAt).TotalMilliseconds).Order().ToArray();
+        var rollbacks = rows.Where(r => r.State == SettlementRow.RolledBack).Select(r => (r.UpdatedAt - r.ExecutedAt).TotalMilliseconds).Order().ToArray();
         DateTimeOffset? first = rows.Count > 0 ? rows.Min(r => r.ExecutedAt) : null;
         DateTimeOffset? last = settled.Length > 0 ? settled.Max(r => r.SettledAt!.Value) : null;
         var window = first is not null && last is not null ? (last.Value - first.Value).TotalSeconds : 0;
@@ -54,8 +60,11 @@ public sealed record WatchReport(
             first, last,
             window > 0 ? Math.Round(settled.Length / window, 1) : null,
             Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99),
-            latencies.Length > 0 ? Math.Round(latencies[^1], 1) : null);
+            Max(latencies),
+            Percentile(rollbacks, 50), Percentile(rollbacks, 99), Max(rollbacks));
     }
+
+    static double? Max(double[] sorted) => sorted.Length > 0 ? Math.Round(sorted[^1], 1) : null;
 
     /// <summary>Nearest rank: the smallest value with at least <paramref name="percent"/> % of the values at or below it.</summary>
     public static double? Percentile(IReadOnlyList<double> sorted, int percent)
