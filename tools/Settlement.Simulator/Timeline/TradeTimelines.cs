@@ -2,22 +2,22 @@ namespace Settlement.Simulator.Timeline;
 
 /// <summary>
 /// Follows each trade through the spans of a trace file, hop by hop, and collects how long each part of each hop took.
-/// A trade is a chain of messages, each sent while the one before was handled (MassTransit's initiator id): the
-/// <c>TradeExecuted</c>, then per leg a wallet command and the wallet's answer. For each message the host's send span
-/// (until the broker confirmed it), its receive span, and inside them the saga's transaction (load and lock, state
-/// machine, write, commit) or the wallet batch that applied it give the segments of <see cref="Segments"/>.
+/// A trade is a chain of messages: the <c>TradeExecuted</c>, then per leg a wallet command (its initiator id is the trade
+/// id) and the wallet's answer, which is the saga's next input. For each message the host's send span (until the broker
+/// confirmed it), its receive span, and inside them the saga's transaction (load and lock, state machine, write, commit)
+/// or the wallet batch that applied it give the segments of <see cref="Segments"/>.
 /// </summary>
 public sealed class TradeTimelines
 {
     static readonly HashSet<string> Commands = ["DebitBalance", "CreditBalance", "ReverseOperation"];
-    static readonly HashSet<string> Answers = ["BalanceDebited", "BalanceCredited", "OperationReversed", "WalletOperationRejected"];
 
     readonly Dictionary<string, SpanRecord> _byId = [];
     readonly Dictionary<string, List<SpanRecord>> _children = [];
     readonly Dictionary<string, SpanRecord> _receives = [];
+    readonly Dictionary<string, SpanRecord> _sends = [];
     readonly Dictionary<string, List<SpanRecord>> _sentBy = [];
     readonly Dictionary<string, SpanRecord> _batchByLink = [];
-    readonly Dictionary<string, string> _startOf = []; // trade id → its TradeExecuted's message id
+    readonly Dictionary<string, List<SpanRecord>> _sagaInputs = []; // trade id → the saga's process span of each message it handled
 
     /// <summary>Milliseconds per segment, over every hop of every trade followed.</summary>
     public Dictionary<string, List<double>> Segments { get; } = [];
@@ -41,61 +41,65 @@ public sealed class TradeTimelines
 
             if (span.Name.EndsWith(" receive", StringComparison.Ordinal) && span.MessageId.Length > 0)
                 _receives.TryAdd(span.MessageId, span);
-            else if (span.Name.EndsWith(" send", StringComparison.Ordinal) && span.MessageId.Length > 0 && span.InitiatorId.Length > 0)
+            else if (span.Name.EndsWith(" send", StringComparison.Ordinal) && span.MessageId.Length > 0)
+            {
+                _sends.TryAdd(span.MessageId, span);
                 Add(_sentBy, span.InitiatorId, span);
-            if (span.SagaId.Length > 0 && span.MessageType == "TradeExecuted")
-                _startOf.TryAdd(span.SagaId, span.MessageId);
+            }
+
+            if (span.SagaId.Length > 0)
+                Add(_sagaInputs, span.SagaId, span);
         }
     }
 
     /// <summary>Follows the trades given (all trades in the file when null).</summary>
     public TradeTimelines Follow(IReadOnlySet<Guid>? tradeIds)
     {
-        foreach (var (tradeId, first) in _startOf)
+        foreach (var (tradeId, inputs) in _sagaInputs)
         {
             if (tradeIds is null || (Guid.TryParse(tradeId, out var id) && tradeIds.Contains(id)))
-                FollowTrade(first);
+                FollowTrade(tradeId, inputs);
         }
 
         return this;
     }
 
-    void FollowTrade(string firstMessage)
+    /// <summary>
+    /// The saga's inputs in the order it handled them (the TradeExecuted, then each answer) and the commands it sent in
+    /// order: command k was sent while handling input k, and input k + 1 is its answer.
+    /// </summary>
+    void FollowTrade(string tradeId, List<SpanRecord> sagaSpans)
     {
-        if (!_receives.TryGetValue(firstMessage, out var firstDelivery))
-            return;
+        var inputs = sagaSpans.DistinctBy(s => s.MessageId).OrderBy(s => s.Start)
+            .Select(s => _receives.GetValueOrDefault(s.MessageId)).ToList();
+        var commands = _sentBy.GetValueOrDefault(tradeId, []).Where(s => Commands.Contains(s.MessageType)).OrderBy(s => s.Start).ToList();
+        if (inputs.Count == 0 || inputs.Contains(null) || inputs.Count != commands.Count + 1)
+            return; // a chain with a repeat, a resend or a span missing: not a plain trade
 
-        var message = firstMessage;
-        var legs = 0;
-        while (true)
+        for (var k = 0; k < inputs.Count; k++)
         {
-            if (!_receives.TryGetValue(message, out var delivery) || SagaTransaction(delivery) is not { } transaction)
+            var delivery = inputs[k]!;
+            if (SagaTransaction(delivery) is not { } transaction)
                 return;
             SagaStep(delivery, transaction);
-            var command = Sent(message, Commands);
-            if (command is null)
+            if (k == commands.Count)
             {
                 Record("saga: delivered → committed (last step)", transaction.End - delivery.Start);
-                Record($"trade: first delivery → last commit ({legs} legs)", transaction.End - firstDelivery.Start);
+                Record("trade: first delivery → last commit", transaction.End - inputs[0]!.Start);
                 Trades++;
                 return;
             }
 
+            var command = commands[k];
             Record("saga: delivered → command sent", command.Start - delivery.Start);
             Record("saga: transaction end → command sent", command.Start - transaction.End);
             Record("saga: command send until confirmed", command.Duration);
-            if (!_receives.TryGetValue(command.MessageId, out var walletDelivery))
+            var answerDelivery = inputs[k + 1]!;
+            if (!_receives.TryGetValue(command.MessageId, out var walletDelivery) || !_sends.TryGetValue(answerDelivery.MessageId, out var answer))
                 return;
             Record("command: sent → delivered to the wallet", walletDelivery.Start - command.Start);
-            var answer = Sent(command.MessageId, Answers);
-            if (answer is null)
-                return;
             WalletStep(walletDelivery, answer);
-            if (!_receives.TryGetValue(answer.MessageId, out var answerDelivery))
-                return;
             Record("answer: sent → delivered to the saga", answerDelivery.Start - answer.Start);
-            message = answer.MessageId;
-            legs++;
         }
     }
 
@@ -151,9 +155,6 @@ public sealed class TradeTimelines
 
     SpanRecord? SagaTransaction(SpanRecord delivery) =>
         Descendants(delivery).FirstOrDefault(s => s.Source != "MassTransit" && s.Name == "saga transaction");
-
-    SpanRecord? Sent(string initiator, HashSet<string> types) =>
-        _sentBy.TryGetValue(initiator, out var sent) ? sent.Where(s => types.Contains(s.MessageType)).MinBy(s => s.Start) : null;
 
     IEnumerable<SpanRecord> Children(SpanRecord span) => Children(span.SpanId);
 
