@@ -146,6 +146,25 @@ public sealed partial class SettlementStateMachine
         await context.Raise(context.Event, context.Message);
     }
 
+    /// <summary>
+    /// A TradeExecuted for a trade already recorded changes nothing, but when it is the same delivery again (its process died
+    /// or lost its channel after committing the first step, perhaps before sending the first command) while the trade waits
+    /// for a wallet answer, the awaited command is sent again: the wallet applies an operation id once.
+    /// </summary>
+    async Task OnTradeExecutedAgain(BehaviorContext<SettlementState, TradeExecuted> context)
+    {
+        var saga = context.Saga;
+        if (MayFollowALostSend(context) && WaitingStates.Contains(saga.CurrentState) && Pending(saga) is { } leg)
+        {
+            _logger.LogInformation("Trade {TradeId}: TradeExecuted delivered again while {State}, sending {Step} again",
+                saga.CorrelationId, saga.CurrentState, leg);
+            await SendToWallet(context, SettlementPlan.AwaitedCommand(saga, leg));
+            return;
+        }
+
+        _logger.LogWarning("Duplicate TradeExecuted for {TradeId} ignored: the trade is already {State}", saga.CorrelationId, saga.CurrentState);
+    }
+
     /// <summary>The sweeper found the trade waiting past the step timeout: send the awaited command again.</summary>
     async Task ResendPendingCommand(BehaviorContext<SettlementState> context)
     {

@@ -76,9 +76,7 @@ public sealed partial class SettlementStateMachine : MassTransitStateMachine<Set
             When(AbortRequested, context => context.Saga.SuspendedFrom != Compensating.Name).ThenAsync(Abort));
 
         DuringAny(
-            When(TradeExecuted).Then(context => _logger.LogWarning(
-                "Duplicate TradeExecuted for {TradeId} ignored: the trade is already {State}",
-                context.Saga.CorrelationId, context.Saga.CurrentState)));
+            When(TradeExecuted).ThenAsync(OnTradeExecutedAgain));
 
         // Late and duplicate answers for legs already passed change nothing.
         OnUnhandledEvent(context =>

@@ -46,6 +46,38 @@ public class RestartRecoveryTests(ServersFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_process_that_died_after_recording_a_trade_and_before_sending_its_first_command_sends_it_when_the_trade_comes_again()
+    {
+        var market = new Market();
+        var (buyer, seller) = (Guid.NewGuid(), Guid.NewGuid());
+        var trade = market.Trade(buyer, seller);
+
+        // What the dead process left behind: the trade recorded (Accepted, waiting for the buyer debit it never sent) and
+        // its TradeExecuted delivered but never acknowledged. No sweeper comes to the rescue within the test's wait.
+        await using var service = await SettlementService.StartAsync(fixture.Servers, async s =>
+        {
+            await s.DepositAsync(buyer, market.Quote, 30_000m);
+            await s.DepositAsync(seller, market.Base, 2m);
+            var record = Record(trade, s.FeeWallet);
+            record.PendingLeg = nameof(SettlementLeg.BuyerDebit);
+            await using (var db = await s.Services.GetRequiredService<IDbContextFactory<SettlementDbContext>>().CreateDbContextAsync())
+            {
+                db.Add(record);
+                await db.SaveChangesAsync();
+            }
+
+            await LeaveUnacknowledgedAsync(s, "settlement", "TradeExecuted", trade);
+        }, settings: new Dictionary<string, string?> { ["Settlement:StepTimeout"] = "01:00:00" });
+
+        var outcome = await service.WaitForOutcomeAsync(trade.TradeId);
+
+        Assert.Equal("Settled", outcome.CurrentState);
+        Assert.Equal(4_987.5m, await service.BalanceAsync(buyer, market.Quote));
+        Assert.Equal(24_975m, await service.BalanceAsync(seller, market.Quote));
+        Assert.Equal(5, (await service.Ledger.GetEntriesOfTradeAsync(trade.TradeId)).Count);
+    }
+
+    [Fact]
     public async Task The_sweeper_sends_the_command_of_a_trade_stuck_past_the_step_timeout_and_the_trade_settles()
     {
         var market = new Market();
