@@ -13,6 +13,12 @@ namespace Settlement.Orchestration.Persistence;
 public static class SettlementPersistenceRegistration
 {
     /// <summary>
+    /// The key of the settlement records' <see cref="NpgsqlDataSource"/> (a keyed singleton: this module's own pool): the
+    /// saga's steps write through it with Npgsql (<see cref="SagaStatements"/>), EF Core reads through it.
+    /// </summary>
+    public const string DataSourceKey = "settlement";
+
+    /// <summary>
     /// The settlement database: a pooled <see cref="IDbContextFactory{SettlementDbContext}"/> and the operators'
     /// <see cref="SettlementRecords"/>. Registering it again changes nothing.
     /// </summary>
@@ -22,7 +28,9 @@ public static class SettlementPersistenceRegistration
         if (services.Any(d => d.ServiceType == typeof(IDbContextFactory<SettlementDbContext>)))
             return services;
 
-        services.AddPooledDbContextFactory<SettlementDbContext>(options => options.UseNpgsql(ForHotPath(connectionString)));
+        services.TryAddKeyedSingleton(DataSourceKey, (_, _) => NpgsqlDataSource.Create(ForHotPath(connectionString)));
+        services.AddPooledDbContextFactory<SettlementDbContext>((provider, options) =>
+            options.UseNpgsql(provider.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey)));
         services.TryAddSingleton<SettlementRecords>();
         services.TryAddSingleton<SettlementActivity>();
         return services;
@@ -57,8 +65,8 @@ public static class SettlementPersistenceRegistration
             services.AddSettlementDatabase(connectionString);
             services.RegisterLoadSagaRepository<SettlementState, SettlementSagaRepositoryContextFactory>();
             services.RegisterQuerySagaRepository<SettlementState, SettlementSagaRepositoryContextFactory>();
-            services.RegisterSagaRepository<SettlementState, SettlementDbContext,
-                SagaConsumeContextFactory<SettlementDbContext, SettlementState>, SettlementSagaRepositoryContextFactory>();
+            services.RegisterSagaRepository<SettlementState, SagaTransaction,
+                SagaConsumeContextFactory<SagaTransaction, SettlementState>, SettlementSagaRepositoryContextFactory>();
         });
         return configurator;
     }

@@ -1,16 +1,14 @@
-using System.Runtime.InteropServices;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
-using Microsoft.EntityFrameworkCore;
 using Settlement.Orchestration.Saga;
 
 namespace Settlement.Orchestration.Persistence;
 
 /// <summary>
-/// What the saga pipe does with settlement records while one message is consumed. Everything runs on one
-/// <see cref="SettlementDbContext"/> inside the transaction that <see cref="SettlementSagaRepositoryContextFactory"/>
-/// opened for this message, so nothing is visible to others before that transaction commits.
+/// What the saga pipe does with settlement records while one message is consumed. Everything runs in the one
+/// <see cref="SagaTransaction"/> that <see cref="SettlementSagaRepositoryContextFactory"/> opened for this message, so
+/// nothing is visible to others before it commits; the write commits it (<see cref="Save"/>, <see cref="Update"/>).
 /// </summary>
 /// <remarks>
 /// A trade's row is read with <c>FOR UPDATE</c>: every message of one trade waits for the one before it. Where the
@@ -21,101 +19,100 @@ namespace Settlement.Orchestration.Persistence;
 sealed class SettlementSagaRepositoryContext<TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<SettlementState, TMessage>
     where TMessage : class
 {
-    // The two-key advisory lock space; keys made of two ints never collide with single bigint keys (the schema migrator's).
-    const int TradeLockClass = 0x5E77;
-
-    readonly SettlementDbContext _db;
+    readonly SagaTransaction _transaction;
     readonly ConsumeContext<TMessage> _consumeContext;
-    readonly ISagaConsumeContextFactory<SettlementDbContext, SettlementState> _factory;
+    readonly ISagaConsumeContextFactory<SagaTransaction, SettlementState> _factory;
 
-    public SettlementSagaRepositoryContext(SettlementDbContext db, ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<SettlementDbContext, SettlementState> factory)
+    public SettlementSagaRepositoryContext(SagaTransaction transaction, ConsumeContext<TMessage> consumeContext,
+        ISagaConsumeContextFactory<SagaTransaction, SettlementState> factory)
         : base(consumeContext)
     {
-        _db = db;
+        _transaction = transaction;
         _consumeContext = consumeContext;
         _factory = factory;
     }
+
+    // Each loaded instance's version, for the update's check, and its changeable values, to tell whether it changed.
+    readonly Dictionary<Guid, (int Version, string Values)> _loaded = [];
 
     /// <summary>A new instance, written by <see cref="Save"/> once the state machine has run.</summary>
     public Task<SagaConsumeContext<SettlementState, TMessage>> Add(SettlementState instance) =>
         CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Add);
 
-    /// <summary>Writes the instance before the state machine runs (InsertOnInitial); null when the trade has a row already.</summary>
+    /// <summary>
+    /// Writes the instance before the state machine runs (InsertOnInitial, which the settlement saga does not use: its
+    /// <see cref="Load"/> already orders two initiating messages of one trade); null when the trade has a row already. The
+    /// insert commits with the step's update, or when the step ends.
+    /// </summary>
     public async Task<SagaConsumeContext<SettlementState, TMessage>?> Insert(SettlementState instance)
     {
-        await LockTradeAsync(instance.CorrelationId);
-        if (await _db.Settlements.AnyAsync(x => x.CorrelationId == instance.CorrelationId, CancellationToken))
+        if (await _transaction.LockTradeAndRowAsync(instance.CorrelationId, CancellationToken) is not null)
             return null; // MassTransit then calls Load.
 
-        _db.Settlements.Add(instance);
-        await _db.SaveChangesAsync(CancellationToken);
+        Stamp(instance);
+        await _transaction.WriteAsync(SagaStatements.InsertCommand(instance), instance.CorrelationId, CancellationToken, commit: false);
+        _loaded[instance.CorrelationId] = (instance.Version, SagaStatements.Changeable(instance));
         return await CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Insert);
     }
 
     /// <summary>The trade's row, locked until this message's transaction ends; null when there is none.</summary>
     /// <remarks>
-    /// One statement when the row exists (every step after the first): its row lock is all a step needs. Only when there
-    /// is no row yet does it take the trade's advisory lock and look again, so that two initiating messages for one trade
-    /// run one after the other and the second finds the row the first inserted (a row not yet committed is invisible to
-    /// the first look, and the advisory lock waits for its transaction).
+    /// One round trip (with BEGIN) when the row exists, as for every step after the first. Only when there is no row yet
+    /// does it take the trade's advisory lock and look again: a row not yet committed is invisible to the first look, and
+    /// the advisory lock waits for the transaction inserting it.
     /// </remarks>
     public async Task<SagaConsumeContext<SettlementState, TMessage>?> Load(Guid correlationId)
     {
-        var instance = await LockRowAsync(correlationId);
+        var instance = await _transaction.LockRowAsync(correlationId, CancellationToken)
+            ?? await _transaction.LockTradeAndRowAsync(correlationId, CancellationToken);
         if (instance is null)
-        {
-            await LockTradeAsync(correlationId);
-            instance = await LockRowAsync(correlationId);
-        }
+            return null;
 
-        return instance is null
-            ? null
-            : await CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Load);
+        _loaded[correlationId] = (instance.Version, SagaStatements.Changeable(instance));
+        return await CreateSagaConsumeContext(_consumeContext, instance, SagaConsumeContextMode.Load);
     }
 
+    /// <summary>Inserts the new instance and commits.</summary>
     public Task Save(SagaConsumeContext<SettlementState> context)
     {
-        _db.Settlements.Add(context.Saga);
-        return _db.SaveChangesAsync(CancellationToken);
+        Stamp(context.Saga);
+        return _transaction.WriteAsync(SagaStatements.InsertCommand(context.Saga), context.Saga.CorrelationId, CancellationToken);
     }
 
-    public Task Update(SagaConsumeContext<SettlementState> context) => _db.SaveChangesAsync(CancellationToken);
+    static void Stamp(SettlementState instance)
+    {
+        instance.CreatedAt = instance.UpdatedAt = DateTimeOffset.UtcNow;
+        instance.Version = 1;
+    }
+
+    /// <summary>
+    /// Writes what the step changed, if the row is still the version loaded, and commits. A step that changed nothing (a
+    /// late or repeated answer, ignored) writes nothing: the record keeps its update time and version.
+    /// </summary>
+    public Task Update(SagaConsumeContext<SettlementState> context)
+    {
+        var saga = context.Saga;
+        var (version, values) = _loaded[saga.CorrelationId];
+        if (SagaStatements.Changeable(saga) == values)
+            return Task.CompletedTask;
+
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+        saga.Version = version + 1;
+        return _transaction.WriteAsync(SagaStatements.UpdateCommand(saga, version), saga.CorrelationId, CancellationToken);
+    }
 
     /// <summary>Called only for a saga marked completed (SetCompletedWhenFinalized), which settlement records never are.</summary>
-    public Task Delete(SagaConsumeContext<SettlementState> context)
-    {
-        _db.Settlements.Remove(context.Saga);
-        return _db.SaveChangesAsync(CancellationToken);
-    }
+    public Task Delete(SagaConsumeContext<SettlementState> context) =>
+        throw new NotSupportedException("Settlement records are never deleted: the saga is not finalized as completed.");
 
     /// <summary>An added instance that completed at once: it was never written, so there is nothing to remove.</summary>
     public Task Discard(SagaConsumeContext<SettlementState> context) => Task.CompletedTask;
 
-    public Task Undo(SagaConsumeContext<SettlementState> context)
-    {
-        _db.Entry(context.Saga).State = EntityState.Unchanged;
-        return Task.CompletedTask;
-    }
+    /// <summary>A read-only policy's instance: nothing was written.</summary>
+    public Task Undo(SagaConsumeContext<SettlementState> context) => Task.CompletedTask;
 
     public Task<SagaConsumeContext<SettlementState, T>> CreateSagaConsumeContext<T>(
         ConsumeContext<T> context, SettlementState instance, SagaConsumeContextMode mode)
         where T : class =>
-        _factory.CreateSagaConsumeContext(_db, context, instance, mode);
-
-    async Task<SettlementState?> LockRowAsync(Guid tradeId) =>
-        (await _db.Settlements
-            .FromSql($"SELECT * FROM settlement.settlements WHERE trade_id = {tradeId} FOR UPDATE")
-            .ToListAsync(CancellationToken)).SingleOrDefault();
-
-    Task LockTradeAsync(Guid tradeId) =>
-        _db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({TradeLockClass}, {LockKey(tradeId)})", CancellationToken);
-
-    /// <summary>All 16 bytes of the id folded into the int the lock takes: the same in every process (unlike GetHashCode).</summary>
-    static int LockKey(Guid tradeId)
-    {
-        Span<int> words = stackalloc int[4];
-        tradeId.TryWriteBytes(MemoryMarshal.AsBytes(words));
-        return words[0] ^ words[1] ^ words[2] ^ words[3];
-    }
+        _factory.CreateSagaConsumeContext(_transaction, context, instance, mode);
 }
