@@ -22,28 +22,22 @@ public sealed class WalletOptions
     public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The most commands of one type (debits, credits, deposits or reversals) applied together in one transaction.
-    /// A batch is applied as soon as it is full, or <see cref="BatchTimeLimit"/> after its first command arrived.
+    /// The most commands of one type (debits, credits, deposits or reversals) applied together in one transaction. A
+    /// batch takes the commands that queued while the transactions before it ran: there is no timer to wait for.
     /// </summary>
     public int BatchMessageLimit { get; set; } = 100;
 
     /// <summary>
-    /// How long a batch waits for more commands after its first one before it is applied anyway. Every leg of a trade
-    /// may wait this long, so it adds up to five times this to a trade at low load; under a backlog batches fill at once.
-    /// </summary>
-    public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>
-    /// How many batches of one command type are applied at once, each in its own transaction and connection. A batch that
-    /// hit a transient fault keeps its slot while it waits for its retry (1 s, 2 s, 4 s): with few slots, a few faults
-    /// stall the type (the chaos run crawled at 2), so keep room beside the batches that wait.
+    /// How many transactions of one command type run at once, each on its own connection. A command that finds one of
+    /// them free is applied at once; the others queue for the next transaction to finish. A transient fault no longer
+    /// holds a transaction while it waits for its retry: each command waits on its own.
     /// </summary>
     public int BatchConcurrencyLimit { get; set; } = 8;
 
     /// <summary>
     /// The messages the <c>wallet</c> endpoint takes from the broker and holds at once (its prefetch and concurrent
-    /// message limit): a batch holds every message it collected until it is answered, so that every command type can
-    /// have <see cref="BatchConcurrencyLimit"/> full batches in hand, 4 × <see cref="BatchConcurrencyLimit"/> ×
+    /// message limit): a command holds its message until it is answered, so that every command type can have
+    /// <see cref="BatchConcurrencyLimit"/> full batches in hand, 4 × <see cref="BatchConcurrencyLimit"/> ×
     /// <see cref="BatchMessageLimit"/>. Fewer would cap the batches below <see cref="BatchMessageLimit"/>.
     /// </summary>
     public int MessagesInFlight => BatchedCommandTypes * BatchConcurrencyLimit * BatchMessageLimit;
@@ -77,7 +71,6 @@ sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
     // 4 command types × 16 batches × 1,000 messages stays below RabbitMQ's largest prefetch count, 65,535.
     public const int MaxBatchMessageLimit = 1_000;
     public const int MaxBatchConcurrencyLimit = 16;
-    static readonly TimeSpan MaxBatchTimeLimit = TimeSpan.FromSeconds(1);
 
     public ValidateOptionsResult Validate(string? name, WalletOptions options)
     {
@@ -92,8 +85,6 @@ sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
             problems.Add($"{nameof(WalletOptions.MaxRetryInterval)} must be at least {nameof(WalletOptions.InitialRetryInterval)}.");
         if (options.BatchMessageLimit is < 1 or > MaxBatchMessageLimit)
             problems.Add($"{nameof(WalletOptions.BatchMessageLimit)} must be between 1 and {MaxBatchMessageLimit}.");
-        if (options.BatchTimeLimit <= TimeSpan.Zero || options.BatchTimeLimit > MaxBatchTimeLimit)
-            problems.Add($"{nameof(WalletOptions.BatchTimeLimit)} must be positive and at most {MaxBatchTimeLimit.TotalSeconds} s.");
         if (options.BatchConcurrencyLimit is < 1 or > MaxBatchConcurrencyLimit)
             problems.Add($"{nameof(WalletOptions.BatchConcurrencyLimit)} must be between 1 and {MaxBatchConcurrencyLimit}.");
         if (options.InjectedFaultRate is < 0 or > 1 || double.IsNaN(options.InjectedFaultRate))

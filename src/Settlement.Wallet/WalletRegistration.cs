@@ -51,7 +51,7 @@ public static class WalletRegistration
 
     /// <summary>
     /// Adds the wallet's consumer with its definition: <c>ConfigureEndpoints</c> then makes the <c>wallet</c> endpoint,
-    /// where debits, credits, deposits and reversals are consumed in batches.
+    /// where debits, credits, deposits and reversals are consumed and applied in batches that form by themselves.
     /// Needs <see cref="AddWallet(IServiceCollection, Action{WalletOptions})"/> (or the configuration overload) too.
     /// </summary>
     public static IBusRegistrationConfigurator AddWalletConsumers(this IBusRegistrationConfigurator configurator)
@@ -77,6 +77,7 @@ public static class WalletRegistration
         services.AddDbContextFactory<WalletDbContext>((provider, db) =>
             db.UseNpgsql(provider.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey)));
         services.TryAddSingleton<WalletLedger>();
+        services.TryAddSingleton<CommandBatches>();
         return services;
     }
 }

@@ -1,28 +1,27 @@
 using MassTransit;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Settlement.Contracts;
 using Settlement.Wallet.Ledger;
 
 namespace Settlement.Wallet.Consumers;
 
 /// <summary>
-/// Answers the wallet's commands on the <c>wallet</c> endpoint. Debits, credits, deposits and reversals arrive in
-/// batches (<see cref="WalletConsumerDefinition"/>), each applied in one transaction by <see cref="WalletLedger"/>; once
-/// it committed, each command is answered on its own with <see cref="ConsumeContext.RespondAsync{T}(T)"/>. A refusal is
-/// an answer (<see cref="WalletOperationRejected"/>) and never touches the other commands of the batch; a fault is an
-/// exception that fails the whole batch, retried when it is transient. Every answer carries the number of retries its
-/// batch took.
+/// Answers the wallet's commands on the <c>wallet</c> endpoint, each on its own: debits, credits, deposits and reversals
+/// are applied by <see cref="CommandBatches"/>, which puts the commands that arrive together into one transaction, and
+/// each is answered with <see cref="ConsumeContext.RespondAsync{T}(T)"/> once its transaction committed. A refusal is an
+/// answer (<see cref="WalletOperationRejected"/>); a fault is an exception, retried when it is transient
+/// (<see cref="WalletConsumerDefinition"/>). Every answer carries the retries its command took.
 /// </summary>
-public sealed class WalletConsumer(WalletLedger ledger, IOptions<WalletOptions> options, ILogger<WalletConsumer> logger) :
-    IConsumer<Batch<DepositFunds>>,
-    IConsumer<Batch<DebitBalance>>,
-    IConsumer<Batch<CreditBalance>>,
-    IConsumer<Batch<ReverseOperation>>,
+public sealed class WalletConsumer(CommandBatches batches, WalletLedger ledger) :
+    IConsumer<DepositFunds>,
+    IConsumer<DebitBalance>,
+    IConsumer<CreditBalance>,
+    IConsumer<ReverseOperation>,
     IConsumer<GetBalance>
 {
-    public Task Consume(ConsumeContext<Batch<DepositFunds>> context) =>
-        AnswerAsync(context, ledger.ApplyAsync, (_, outcome, _) => new FundsDeposited
+    public async Task Consume(ConsumeContext<DepositFunds> context)
+    {
+        var outcome = await batches.ApplyAsync(context.Message, context.CancellationToken);
+        await AnswerAsync(context, outcome, () => new FundsDeposited
         {
             OperationId = outcome.OperationId,
             UserId = outcome.UserId,
@@ -30,40 +29,50 @@ public sealed class WalletConsumer(WalletLedger ledger, IOptions<WalletOptions> 
             Amount = outcome.Change,
             BalanceAfter = outcome.BalanceAfter,
         });
+    }
 
-    public Task Consume(ConsumeContext<Batch<DebitBalance>> context) =>
-        AnswerAsync(context, ledger.ApplyAsync, (debit, outcome, retries) => new BalanceDebited
+    public async Task Consume(ConsumeContext<DebitBalance> context)
+    {
+        var outcome = await batches.ApplyAsync(context.Message, context.CancellationToken);
+        await AnswerAsync(context, outcome, () => new BalanceDebited
         {
             OperationId = outcome.OperationId,
-            TradeId = debit.TradeId,
+            TradeId = context.Message.TradeId,
             UserId = outcome.UserId,
             Currency = outcome.Currency,
             Amount = -outcome.Change,
             BalanceAfter = outcome.BalanceAfter,
-            RetryAttempts = retries,
+            RetryAttempts = context.GetRetryAttempt(),
         });
+    }
 
-    public Task Consume(ConsumeContext<Batch<CreditBalance>> context) =>
-        AnswerAsync(context, ledger.ApplyAsync, (credit, outcome, retries) => new BalanceCredited
+    public async Task Consume(ConsumeContext<CreditBalance> context)
+    {
+        var outcome = await batches.ApplyAsync(context.Message, context.CancellationToken);
+        await AnswerAsync(context, outcome, () => new BalanceCredited
         {
             OperationId = outcome.OperationId,
-            TradeId = credit.TradeId,
+            TradeId = context.Message.TradeId,
             UserId = outcome.UserId,
             Currency = outcome.Currency,
             Amount = outcome.Change,
             BalanceAfter = outcome.BalanceAfter,
-            RetryAttempts = retries,
+            RetryAttempts = context.GetRetryAttempt(),
         });
+    }
 
-    public Task Consume(ConsumeContext<Batch<ReverseOperation>> context) =>
-        AnswerAsync(context, ledger.ApplyAsync, (reversal, outcome, retries) => new OperationReversed
+    public async Task Consume(ConsumeContext<ReverseOperation> context)
+    {
+        var outcome = await batches.ApplyAsync(context.Message, context.CancellationToken);
+        await AnswerAsync(context, outcome, () => new OperationReversed
         {
             OperationId = outcome.OperationId,
-            OriginalOperationId = reversal.OriginalOperationId,
-            TradeId = reversal.TradeId,
+            OriginalOperationId = context.Message.OriginalOperationId,
+            TradeId = context.Message.TradeId,
             Amount = outcome.Change,
-            RetryAttempts = retries,
+            RetryAttempts = context.GetRetryAttempt(),
         });
+    }
 
     public async Task Consume(ConsumeContext<GetBalance> context)
     {
@@ -77,43 +86,16 @@ public sealed class WalletConsumer(WalletLedger ledger, IOptions<WalletOptions> 
         });
     }
 
-    async Task AnswerAsync<TCommand, TApplied>(
-        ConsumeContext<Batch<TCommand>> context,
-        Func<IReadOnlyList<TCommand>, CancellationToken, Task<IReadOnlyList<WalletOutcome>>> apply,
-        Func<TCommand, WalletOutcome, int, TApplied> applied)
-        where TCommand : class
-        where TApplied : class
-    {
-        var retries = context.GetRetryAttempt();
-        var batch = context.Message;
-        if (retries > 0)
-            logger.LogInformation("Wallet retries a batch of {Count} {Command}: attempt {RetryAttempt}", batch.Length, typeof(TCommand).Name, retries);
-
-        var fault = InjectedFaults.Roll(options.Value.InjectedFaultRate);
-        fault.ThrowIf(InjectedFault.BeforeApply);
-        IReadOnlyList<WalletOutcome> outcomes;
-        try
-        {
-            outcomes = await apply([.. batch.Select(message => message.Message)], context.CancellationToken);
-        }
-        catch (Exception exception) when (TransientFaults.IsTransient(exception))
-        {
-            logger.LogWarning(exception,
-                "Transient fault on a batch of {Count} {Command} (retry {RetryAttempt}); it is retried or each command moved to the error queue",
-                batch.Length, typeof(TCommand).Name, retries);
-            throw;
-        }
-
-        fault.ThrowIf(InjectedFault.AfterCommit);
-        await Task.WhenAll(batch.Select((message, i) => outcomes[i].IsApplied
-            ? message.RespondAsync(applied(message.Message, outcomes[i], retries))
-            : message.RespondAsync(new WalletOperationRejected
+    static Task AnswerAsync<TApplied>(ConsumeContext context, WalletOutcome outcome, Func<TApplied> applied)
+        where TApplied : class =>
+        outcome.IsApplied
+            ? context.RespondAsync(applied())
+            : context.RespondAsync(new WalletOperationRejected
             {
-                OperationId = outcomes[i].OperationId,
-                TradeId = outcomes[i].TradeId,
-                Code = outcomes[i].Error!.Value,
-                Message = outcomes[i].Message,
-                RetryAttempts = retries,
-            })));
-    }
+                OperationId = outcome.OperationId,
+                TradeId = outcome.TradeId,
+                Code = outcome.Error!.Value,
+                Message = outcome.Message,
+                RetryAttempts = context.GetRetryAttempt(),
+            });
 }

@@ -4,22 +4,20 @@ using Microsoft.Extensions.Options;
 namespace Settlement.Wallet.Consumers;
 
 /// <summary>
-/// The <c>wallet</c> receive endpoint and its batches. Debits, credits, deposits and reversals are collected per type
-/// into batches of up to <see cref="WalletOptions.BatchMessageLimit"/> commands, each delivered when full or
-/// <see cref="WalletOptions.BatchTimeLimit"/> after its first command, <see cref="WalletOptions.BatchConcurrencyLimit"/>
-/// batches of a type at once. A batch holds each of its messages until the batch is answered, so the endpoint's prefetch
-/// and concurrent message limit are <see cref="WalletOptions.MessagesInFlight"/>: with less, no batch could fill.
+/// The <c>wallet</c> receive endpoint. Its commands are consumed one by one and applied in batches that form by themselves
+/// (<see cref="CommandBatches"/>): up to <see cref="WalletOptions.BatchConcurrencyLimit"/> transactions per command type
+/// at once, each with up to <see cref="WalletOptions.BatchMessageLimit"/> commands. A command holds its message until it
+/// is answered, so the endpoint's prefetch and concurrent message limit are <see cref="WalletOptions.MessagesInFlight"/>:
+/// with less, no batch could fill.
 /// <para>
-/// The retry is the consumer's, not the endpoint's: on a batch consumer it wraps the <c>Batch&lt;T&gt;</c>, so a
-/// transient fault (<see cref="TransientFaults"/>) retries the whole batch at <see cref="WalletOptions.RetryIntervals"/>,
-/// and anything else is not retried. An endpoint retry would also wrap each message of the batch, retrying every message
-/// again on its own once the batch's retries are spent. When the batch still fails, MassTransit fails each of its
-/// messages: each goes to <c>wallet_error</c> with the batch's retry count in <c>MT-Fault-RetryCount</c>, and each
-/// sender gets its <c>Fault&lt;T&gt;</c>.
+/// A transient fault (<see cref="TransientFaults"/>) is retried for each message on its own, at
+/// <see cref="WalletOptions.RetryIntervals"/>, into a later batch; anything else is not retried. When a command still
+/// fails it goes to <c>wallet_error</c> with its retry count in <c>MT-Fault-RetryCount</c>, and its sender gets its
+/// <c>Fault&lt;T&gt;</c>.
 /// </para>
 /// <para>
-/// No outbox: the consumer answers only after the batch committed. A fault after the commit (the answers could not all
-/// be sent) retries the batch, which answers again from the stored outcomes; the saga ignores the duplicate answers.
+/// No outbox: the consumer answers only after its batch committed. A fault after the commit (the answer could not be
+/// sent) retries the command, which answers again from the stored outcome; the saga ignores the duplicate answer.
 /// </para>
 /// </summary>
 public sealed class WalletConsumerDefinition : ConsumerDefinition<WalletConsumer>
@@ -40,11 +38,6 @@ public sealed class WalletConsumerDefinition : ConsumerDefinition<WalletConsumer
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<WalletConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(_options.BatchMessageLimit)
-            .SetTimeLimit(_options.BatchTimeLimit)
-            .SetTimeLimitStart(BatchTimeLimitStart.FromFirst)
-            .SetConcurrencyLimit(_options.BatchConcurrencyLimit));
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Intervals(_options.RetryIntervals());

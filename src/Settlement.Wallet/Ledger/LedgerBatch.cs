@@ -65,10 +65,22 @@ sealed class LedgerBatch
     /// <summary>Records which ids the claim got; every other id was used before and has its outcome stored.</summary>
     public void Claimed(IEnumerable<Guid> operationIds) => _claimed = [.. operationIds];
 
-    /// <summary>The ids used before this batch, whose first outcomes are read and answered again.</summary>
-    public IReadOnlyList<Guid> Unclaimed => [.. _claims.Where(c => !_claimed.Contains(c.OperationId)).Select(c => c.OperationId)];
+    /// <summary>Of the rows read for every claimed id, those of the ids used before this batch: their first outcomes.</summary>
+    public IReadOnlyDictionary<Guid, OperationRecord> Earlier(IReadOnlyDictionary<Guid, OperationRecord> rows) =>
+        rows.Where(row => !_claimed.Contains(row.Key)).ToDictionary();
 
-    public bool HasReversals => ToApply.Any(r => r.Kind is OperationKind.Reversal);
+    /// <summary>A batch of reversals (a batch holds postings or reversals): its accounts are known once their operations are locked.</summary>
+    public bool HasReversals => _claims.Any(r => r.Kind is OperationKind.Reversal);
+
+    /// <summary>
+    /// The accounts the valid credits and deposits open if they do not exist, each with the operation asking for it:
+    /// before the claim's outcome is known, so the statement opens only those whose operation this batch claimed.
+    /// </summary>
+    public IReadOnlyList<(AccountKey Account, Guid OperationId)> AccountsToOpen =>
+        [.. Valid(_claims).Where(r => r.Kind is not OperationKind.Debit).Select(r => (Account(r), r.OperationId))];
+
+    /// <summary>Every account the valid postings may change (locking one whose posting turns out repeated costs nothing).</summary>
+    public IReadOnlyList<AccountKey> PostingAccountsToLock => [.. Valid(_claims).Select(Account).Distinct()];
 
     /// <summary>
     /// For each operation a claimed reversal undoes, the mark its first reversal in the batch leaves should it not have
@@ -81,29 +93,23 @@ sealed class LedgerBatch
             .Select(r => new ReversalMark(r.OriginalOperationId!.Value, r.TradeId, r.OperationId)),
     ];
 
-    /// <summary>The accounts that claimed, valid credits and deposits open if they do not exist.</summary>
-    public IReadOnlyList<AccountKey> AccountsToOpen =>
-        [.. ValidPostings.Where(r => r.Kind is not OperationKind.Debit).Select(Account).Distinct()];
-
-    /// <summary>Every account the batch may change: those of its valid postings and of the applied operations it reverses.</summary>
-    public IReadOnlyList<AccountKey> AccountsToLock(IReadOnlyDictionary<Guid, OperationRecord>? originals = null) =>
+    /// <summary>The accounts of the applied operations the batch's reversals undo.</summary>
+    public static IReadOnlyList<AccountKey> AccountsReversed(IReadOnlyDictionary<Guid, OperationRecord> originals) =>
     [
-        .. ValidPostings.Select(Account)
-            .Concat((originals?.Values ?? []).Where(o => o is { Status: OperationStatus.Applied, ReversedBy: null, Kind: not OperationKind.Reversal })
-                .Select(Account))
-            .Distinct(),
+        .. originals.Values.Where(o => o is { Status: OperationStatus.Applied, ReversedBy: null, Kind: not OperationKind.Reversal })
+            .Select(Account).Distinct(),
     ];
 
     IEnumerable<OperationRecord> ToApply => _claims.Where(c => _claimed.Contains(c.OperationId));
 
-    IEnumerable<OperationRecord> ValidPostings =>
-        ToApply.Where(r => r.Kind is not OperationKind.Reversal && RequestRules.Problem(r) is null);
+    static IEnumerable<OperationRecord> Valid(IEnumerable<OperationRecord> requests) =>
+        requests.Where(r => r.Kind is not OperationKind.Reversal && RequestRules.Problem(r) is null);
 
     static AccountKey Account(OperationRecord operation) => new(operation.UserId!.Value, operation.Currency!);
 
     /// <summary>
     /// Decides every request in batch order from the rows read and locked: <paramref name="earlier"/>, the stored
-    /// outcomes of <see cref="Unclaimed"/> ids; <paramref name="originals"/>, the locked operations the reversals name
+    /// outcomes of the ids used before (<see cref="Earlier"/>); <paramref name="originals"/>, the locked operations the reversals name
     /// (marks included); <paramref name="marked"/>, those this batch marked; <paramref name="accounts"/>, the locked
     /// balances.
     /// </summary>

@@ -3,22 +3,23 @@ using Settlement.Contracts;
 
 namespace Settlement.Wallet.Ledger;
 
-/// <summary>The rows a batch read and locked before deciding (see <see cref="LedgerBatch.Apply"/>).</summary>
-sealed record LockedRows(
-    IReadOnlyDictionary<Guid, OperationRecord> Earlier,
-    IReadOnlySet<Guid> Marked,
-    IReadOnlyDictionary<Guid, OperationRecord> Originals,
-    IReadOnlyDictionary<AccountKey, decimal>? Accounts);
+/// <summary>The ids a batch claimed, every claimed id's row (its own claim or an earlier outcome), and the accounts it locked.</summary>
+sealed record ClaimedRows(IReadOnlySet<Guid> Claimed, IReadOnlyDictionary<Guid, OperationRecord> Rows, IReadOnlyDictionary<AccountKey, decimal>? Accounts);
 
 /// <summary>
-/// The wallet's balance-changing SQL, all of it, run on one connection inside the batch's READ COMMITTED transaction.
-/// Every statement works on a whole batch at once (arrays sent as parameters and read back with <c>unnest</c>), and
-/// statements that do not depend on each other share one round trip (<see cref="NpgsqlBatch"/>). Rows are locked in one
-/// fixed order: operation rows by operation id, then accounts by (user id, currency), so two batches never wait for each
-/// other in a cycle. The data source prepares these statements on each connection once they are used a few times.
+/// The wallet's balance-changing SQL, all of it, run on one connection inside the batch's READ COMMITTED transaction,
+/// which <see cref="ClaimAsync"/> begins and <see cref="WriteAndCommitAsync"/> commits (raw <c>BEGIN</c> and <c>COMMIT</c>,
+/// each in the round trip of the statements beside it). Every statement works on a whole batch at once (arrays sent as
+/// parameters and read back with <c>unnest</c>), and statements that do not depend on each other share one round trip
+/// (<see cref="NpgsqlBatch"/>): a batch of postings takes two. Rows are locked in one fixed order: operation rows by
+/// operation id, then accounts by (user id, currency), so two batches never wait for each other in a cycle. The data
+/// source prepares these statements on each connection once they are used a few times.
 /// </summary>
 sealed class LedgerStatements(NpgsqlConnection connection)
 {
+    const string Begin = "BEGIN ISOLATION LEVEL READ COMMITTED";
+    const string Commit = "COMMIT";
+
     const string OperationColumns =
         "operation_id, kind, trade_id, user_id, currency, amount, reason, original_operation_id, status, error_code, message, change, balance_after, reversed_by, created_at";
 
@@ -49,9 +50,14 @@ sealed class LedgerStatements(NpgsqlConnection connection)
     const string LockOperations =
         $"SELECT {OperationColumns} FROM wallet.operations WHERE operation_id = ANY ($1) ORDER BY operation_id FOR UPDATE";
 
+    // Only for the operations this transaction claimed: their rows, inserted by the claim just before, are the only Pending
+    // rows it can see (another's claim is not committed, and a committed row is never Pending). A repeated credit opens
+    // nothing, so a credit refused because its reversal came first leaves no account behind.
     const string OpenAccounts = """
         INSERT INTO wallet.accounts (user_id, currency, available)
-        SELECT a.user_id, a.currency, 0 FROM unnest($1::uuid[], $2::text[]) AS a (user_id, currency)
+        SELECT DISTINCT a.user_id, a.currency, 0
+        FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS a (user_id, currency, operation_id)
+        JOIN wallet.operations o ON o.operation_id = a.operation_id AND o.status = 'Pending'
         ORDER BY a.user_id, a.currency
         ON CONFLICT (user_id, currency) DO NOTHING
         """;
@@ -92,48 +98,59 @@ sealed class LedgerStatements(NpgsqlConnection connection)
         WHERE o.operation_id = r.operation_id
         """;
 
-    /// <summary>Sets the transaction's lock timeout and claims every id; returns the ids claimed (the others were used before).</summary>
-    public async Task<IReadOnlyList<Guid>> ClaimAsync(IReadOnlyList<OperationRecord> claims, TimeSpan lockTimeout, CancellationToken cancellationToken)
-    {
-        List<Guid> claimed = [];
-        var setLockTimeout = Command(SetLockTimeout, $"{(long)lockTimeout.TotalMilliseconds}ms");
-        var claim = Command(Claim, claims.Select(c => c.OperationId), claims.Select(c => c.Kind?.ToString()), claims.Select(c => c.TradeId),
-            claims.Select(c => c.UserId), claims.Select(c => c.Currency), claims.Select(c => c.Amount), claims.Select(c => c.Reason?.ToString()),
-            claims.Select(c => c.OriginalOperationId));
-        await RunAsync(cancellationToken, (setLockTimeout, static _ => { }), (claim, row => claimed.Add(row.GetGuid(0))));
-        return claimed;
-    }
-
     /// <summary>
-    /// In one round trip: reads the stored outcomes of <paramref name="unclaimed"/> ids, leaves <paramref name="marks"/>
-    /// and locks the operations they name, opens <paramref name="accountsToOpen"/>, and locks
-    /// <paramref name="accountsToLock"/> (null when the accounts are known only from the locked operations).
+    /// In one round trip: begins the transaction, sets its lock timeout, claims every id, reads every claimed id's row
+    /// (those not claimed were used before: their rows are their first outcomes), and, for a batch of postings, opens
+    /// <paramref name="accountsToOpen"/> and locks <paramref name="accountsToLock"/> (null: locked later, from the
+    /// operations the reversals name).
     /// </summary>
-    public async Task<LockedRows> LockAsync(IReadOnlyList<Guid> unclaimed, IReadOnlyList<ReversalMark> marks,
-        IReadOnlyList<AccountKey> accountsToOpen, IReadOnlyList<AccountKey>? accountsToLock, CancellationToken cancellationToken)
+    public async Task<ClaimedRows> ClaimAsync(IReadOnlyList<OperationRecord> claims, TimeSpan lockTimeout,
+        IReadOnlyList<(AccountKey Account, Guid OperationId)> accountsToOpen, IReadOnlyList<AccountKey>? accountsToLock,
+        CancellationToken cancellationToken)
     {
-        Dictionary<Guid, OperationRecord> earlier = [];
-        HashSet<Guid> marked = [];
-        Dictionary<Guid, OperationRecord> originals = [];
+        HashSet<Guid> claimed = [];
+        Dictionary<Guid, OperationRecord> rows = [];
         Dictionary<AccountKey, decimal>? accounts = accountsToLock is null ? null : [];
-        List<(NpgsqlBatchCommand, Action<NpgsqlDataReader>?)> steps = [];
-
-        if (unclaimed.Count > 0)
-            steps.Add((Command(ReadOperations, unclaimed), row => earlier.Add(row.GetGuid(0), ReadOperation(row))));
-        if (marks.Count > 0)
+        List<(NpgsqlBatchCommand, Action<NpgsqlDataReader>?)> steps =
+        [
+            (new NpgsqlBatchCommand(Begin), null),
+            (Command(SetLockTimeout, $"{(long)lockTimeout.TotalMilliseconds}ms"), static _ => { }),
+            (Command(Claim, claims.Select(c => c.OperationId), claims.Select(c => c.Kind?.ToString()), claims.Select(c => c.TradeId),
+                claims.Select(c => c.UserId), claims.Select(c => c.Currency), claims.Select(c => c.Amount), claims.Select(c => c.Reason?.ToString()),
+                claims.Select(c => c.OriginalOperationId)), row => claimed.Add(row.GetGuid(0))),
+            (Command(ReadOperations, claims.Select(c => c.OperationId)), row => rows.Add(row.GetGuid(0), ReadOperation(row))),
+        ];
+        if (accountsToOpen.Count > 0)
         {
-            steps.Add((Command(Mark, marks.Select(m => m.OriginalOperationId), marks.Select(m => m.TradeId), marks.Select(m => m.Message),
-                marks.Select(m => m.ReversalId)), row => marked.Add(row.GetGuid(0))));
-            steps.Add((Command(LockOperations, marks.Select(m => m.OriginalOperationId)), row => originals.Add(row.GetGuid(0), ReadOperation(row))));
+            steps.Add((Command(OpenAccounts, accountsToOpen.Select(a => a.Account.UserId), accountsToOpen.Select(a => a.Account.Currency),
+                accountsToOpen.Select(a => a.OperationId)), null));
         }
 
-        if (accountsToOpen.Count > 0)
-            steps.Add((Command(OpenAccounts, accountsToOpen.Select(a => a.UserId), accountsToOpen.Select(a => a.Currency)), null));
         if (accountsToLock is { Count: > 0 })
             steps.Add(LockAccountsStep(accountsToLock, accounts!));
 
         await RunAsync(cancellationToken, [.. steps]);
-        return new LockedRows(earlier, marked, originals, accounts);
+        return new ClaimedRows(claimed, rows, accounts);
+    }
+
+    /// <summary>
+    /// For a batch with reversals, in one round trip: leaves <paramref name="marks"/> (on operations that have not arrived)
+    /// and locks the operations they name, in operation id order. Returns the ids marked and the locked operations.
+    /// </summary>
+    public async Task<(IReadOnlySet<Guid> Marked, IReadOnlyDictionary<Guid, OperationRecord> Originals)> MarkAndLockAsync(
+        IReadOnlyList<ReversalMark> marks, CancellationToken cancellationToken)
+    {
+        HashSet<Guid> marked = [];
+        Dictionary<Guid, OperationRecord> originals = [];
+        if (marks.Count > 0)
+        {
+            await RunAsync(cancellationToken,
+                (Command(Mark, marks.Select(m => m.OriginalOperationId), marks.Select(m => m.TradeId), marks.Select(m => m.Message),
+                    marks.Select(m => m.ReversalId)), row => marked.Add(row.GetGuid(0))),
+                (Command(LockOperations, marks.Select(m => m.OriginalOperationId)), row => originals.Add(row.GetGuid(0), ReadOperation(row))));
+        }
+
+        return (marked, originals);
     }
 
     /// <summary>Locks the accounts, in (user id, currency) order; returns the balances of those that exist.</summary>
@@ -145,8 +162,8 @@ sealed class LedgerStatements(NpgsqlConnection connection)
         return balances;
     }
 
-    /// <summary>Writes what the batch decided, in one round trip: balances, ledger entries, outcomes, reversal marks.</summary>
-    public async Task WriteAsync(BatchResult result, CancellationToken cancellationToken)
+    /// <summary>Writes what the batch decided and commits, in one round trip: balances, ledger entries, outcomes, reversal marks.</summary>
+    public async Task WriteAndCommitAsync(BatchResult result, CancellationToken cancellationToken)
     {
         List<(NpgsqlBatchCommand, Action<NpgsqlDataReader>?)> steps = [];
         if (result.Balances.Count > 0)
@@ -174,8 +191,24 @@ sealed class LedgerStatements(NpgsqlConnection connection)
         if (result.ReversedBy.Count > 0)
             steps.Add((Command(SetReversedBy, result.ReversedBy.Keys, result.ReversedBy.Values), null));
 
-        if (steps.Count > 0)
-            await RunAsync(cancellationToken, [.. steps]);
+        steps.Add((new NpgsqlBatchCommand(Commit), null));
+        await RunAsync(cancellationToken, [.. steps]);
+    }
+
+    /// <summary>Rolls back a transaction that did not commit; on a broken connection there is nothing left to roll back.</summary>
+    public async Task RollbackAsync()
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+            return;
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke: the server rolled the transaction back when it lost it.
+        }
     }
 
     static (NpgsqlBatchCommand, Action<NpgsqlDataReader>) LockAccountsStep(IReadOnlyList<AccountKey> accounts, Dictionary<AccountKey, decimal> balances) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -85,8 +86,7 @@ public sealed class WalletLedger(
     /// See <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.
     /// </summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<DepositFunds> deposits, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. deposits.Select(d => Posting(d.OperationId, OperationKind.Deposit, null, d.UserId, d.Currency, d.Amount, LedgerReason.Deposit))],
-            cancellationToken);
+        ApplyAsync([.. deposits.Select(Request)], [], cancellationToken);
 
     /// <summary>
     /// Applies the debits in one transaction, in list order, each refused or applied on its own against the running
@@ -95,23 +95,32 @@ public sealed class WalletLedger(
     /// kept when it throws.
     /// </summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<DebitBalance> debits, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. debits.Select(d => Posting(d.OperationId, OperationKind.Debit, d.TradeId, d.UserId, d.Currency, d.Amount, d.Reason))],
-            cancellationToken);
+        ApplyAsync([.. debits.Select(Request)], [], cancellationToken);
 
     /// <summary>Applies the credits in one transaction; see <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<CreditBalance> credits, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. credits.Select(c => Posting(c.OperationId, OperationKind.Credit, c.TradeId, c.UserId, c.Currency, c.Amount, c.Reason))],
-            cancellationToken);
+        ApplyAsync([.. credits.Select(Request)], [], cancellationToken);
 
     /// <summary>Applies the reversals in one transaction; see <see cref="ReverseAsync"/> and <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<ReverseOperation> reversals, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. reversals.Select(r => new OperationRecord
-        {
-            OperationId = r.OperationId,
-            Kind = OperationKind.Reversal,
-            TradeId = r.TradeId,
-            OriginalOperationId = r.OriginalOperationId,
-        })], cancellationToken);
+        ApplyAsync([.. reversals.Select(Request)], [], cancellationToken);
+
+    internal static OperationRecord Request(DepositFunds d) =>
+        Posting(d.OperationId, OperationKind.Deposit, null, d.UserId, d.Currency, d.Amount, LedgerReason.Deposit);
+
+    internal static OperationRecord Request(DebitBalance d) =>
+        Posting(d.OperationId, OperationKind.Debit, d.TradeId, d.UserId, d.Currency, d.Amount, d.Reason);
+
+    internal static OperationRecord Request(CreditBalance c) =>
+        Posting(c.OperationId, OperationKind.Credit, c.TradeId, c.UserId, c.Currency, c.Amount, c.Reason);
+
+    internal static OperationRecord Request(ReverseOperation r) => new()
+    {
+        OperationId = r.OperationId,
+        Kind = OperationKind.Reversal,
+        TradeId = r.TradeId,
+        OriginalOperationId = r.OriginalOperationId,
+    };
 
     static OperationRecord Posting(
         Guid operationId, OperationKind kind, Guid? tradeId, Guid userId, string? currency, decimal amount, LedgerReason reason) => new()
@@ -128,29 +137,43 @@ public sealed class WalletLedger(
     /// <summary>
     /// One READ COMMITTED transaction for the batch: claim every id, read what earlier ids answered, mark and lock the
     /// operations reversals name, open and lock every account in (user id, currency) order, decide each request in
-    /// batch order (<see cref="LedgerBatch"/>), write it all, commit. A batch holds one kind of operation (postings
-    /// or reversals), so an operation and its reversal are never decided in the same batch.
+    /// batch order (<see cref="LedgerBatch"/>), write it all, commit: two round trips for postings, four for reversals.
+    /// A batch holds one kind of operation (postings or reversals), so an operation and its reversal are never decided
+    /// in the same batch.
     /// </summary>
-    async Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<OperationRecord> requests, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Its span (<c>wallet batch</c>) links to <paramref name="links"/>, the spans of the messages whose commands it applies.
+    /// </remarks>
+    internal async Task<IReadOnlyList<WalletOutcome>> ApplyAsync(
+        IReadOnlyList<OperationRecord> requests, IEnumerable<ActivityLink> links, CancellationToken cancellationToken)
     {
         if (requests.Count == 0)
             return [];
 
         var batch = new LedgerBatch(requests);
         BatchResult result;
-        using (var span = WalletActivitySource.Source.StartActivity("wallet batch"))
+        using (var span = WalletActivitySource.Source.StartActivity("wallet batch", ActivityKind.Internal, default(ActivityContext), links: links))
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             var statements = new LedgerStatements(connection);
-            batch.Claimed(await statements.ClaimAsync(batch.Claims, options.Value.LockTimeout, cancellationToken));
-            var locked = await statements.LockAsync(batch.Unclaimed, batch.Marks, batch.AccountsToOpen,
-                batch.HasReversals ? null : batch.AccountsToLock(), cancellationToken);
-            var accounts = locked.Accounts ?? await statements.LockAccountsAsync(batch.AccountsToLock(locked.Originals), cancellationToken);
-            result = batch.Apply(locked.Earlier, locked.Originals, locked.Marked, accounts);
-            await statements.WriteAsync(result, cancellationToken);
-            using (WalletActivitySource.Source.StartActivity("wallet commit"))
-                await transaction.CommitAsync(cancellationToken);
+            try
+            {
+                // Postings: claim, read, open and lock in one round trip; write and commit in the second.
+                var rows = await statements.ClaimAsync(batch.Claims, options.Value.LockTimeout, batch.AccountsToOpen,
+                    batch.HasReversals ? null : batch.PostingAccountsToLock, cancellationToken);
+                batch.Claimed(rows.Claimed);
+                var (marked, originals) = await statements.MarkAndLockAsync(batch.Marks, cancellationToken);
+                var accounts = rows.Accounts ?? await statements.LockAccountsAsync(LedgerBatch.AccountsReversed(originals), cancellationToken);
+                result = batch.Apply(batch.Earlier(rows.Rows), originals, marked, accounts);
+                using (WalletActivitySource.Source.StartActivity("wallet write and commit"))
+                    await statements.WriteAndCommitAsync(result, cancellationToken);
+            }
+            catch
+            {
+                await statements.RollbackAsync();
+                throw;
+            }
+
             span?.SetTag("settlement.detail", $"{requests.Count} {requests[0].Kind}");
         }
 

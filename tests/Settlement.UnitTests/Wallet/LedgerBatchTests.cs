@@ -63,14 +63,14 @@ public class LedgerBatchTests
         var mark = new OperationRecord { OperationId = marked.OperationId, Status = OperationStatus.Refused, Message = "reversed first" };
         var batch = new LedgerBatch([applied with { Status = OperationStatus.Pending }, marked]);
         batch.Claimed([]);
+        var rows = new Dictionary<Guid, OperationRecord> { [applied.OperationId] = applied, [marked.OperationId] = mark };
 
-        var result = batch.Apply(new Dictionary<Guid, OperationRecord> { [applied.OperationId] = applied, [marked.OperationId] = mark },
-            None, new HashSet<Guid>(), new Dictionary<AccountKey, decimal>());
+        var result = batch.Apply(batch.Earlier(rows), None, new HashSet<Guid>(), new Dictionary<AccountKey, decimal>());
 
         Assert.Equal(applied, result.Answers[0]);
         Assert.Equal((WalletErrorCode.OperationReversed, "reversed first"), (result.Answers[1].ErrorCode, result.Answers[1].Message));
         Assert.Empty(result.Stored);
-        Assert.Equal([applied.OperationId, marked.OperationId], batch.Unclaimed);
+        Assert.Equal(new HashSet<Guid> { applied.OperationId, marked.OperationId }, batch.Earlier(rows).Keys.ToHashSet());
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class LedgerBatchTests
         Assert.Equal([WalletErrorCode.InvalidAmount, WalletErrorCode.UnknownAccount, WalletErrorCode.InvalidCurrency, null],
             result.Answers.Select(a => a.ErrorCode));
         Assert.Empty(batch.AccountsToOpen);
-        Assert.Equal([new AccountKey(requests[1].UserId!.Value, Usdt), Account], batch.AccountsToLock(None));
+        Assert.Equal([new AccountKey(requests[1].UserId!.Value, Usdt), Account], batch.PostingAccountsToLock);
     }
 
     [Fact]
@@ -116,7 +116,8 @@ public class LedgerBatchTests
         Assert.Equal(reversals[0].OperationId, Assert.Single(result.ReversedBy).Value);
         Assert.Equal((LedgerReason.SettlementRollback, (Guid?)debit.TradeId, 100m), (result.Postings[0].Reason, result.Postings[0].TradeId, result.Balances[Account]));
         Assert.Equal([debit.OperationId, notArrived, refused.OperationId], batch.Marks.Select(m => m.OriginalOperationId));
-        Assert.Equal([Account], batch.AccountsToLock(originals));
+        Assert.Equal([Account], LedgerBatch.AccountsReversed(originals));
+        Assert.Empty(batch.PostingAccountsToLock);
     }
 
     [Fact]

@@ -23,11 +23,11 @@ public class WalletOptionsTests
     public void No_retries_means_no_intervals() => Assert.Empty(new WalletOptions { RetryLimit = 0 }.RetryIntervals());
 
     [Fact]
-    public void By_default_a_batch_is_up_to_100_commands_or_5_ms_eight_at_a_time_and_the_endpoint_holds_what_they_fill()
+    public void By_default_a_batch_is_up_to_100_commands_eight_at_a_time_and_the_endpoint_holds_what_they_fill()
     {
         var options = new WalletOptions();
 
-        Assert.Equal((100, TimeSpan.FromMilliseconds(5), 8), (options.BatchMessageLimit, options.BatchTimeLimit, options.BatchConcurrencyLimit));
+        Assert.Equal((100, 8), (options.BatchMessageLimit, options.BatchConcurrencyLimit));
         Assert.Equal(4 * 8 * 100, options.MessagesInFlight);
     }
 
@@ -44,13 +44,11 @@ public class WalletOptionsTests
             ["Wallet:RetryLimit"] = "5",
             ["Wallet:InitialRetryInterval"] = "00:00:00.5",
             ["Wallet:BatchMessageLimit"] = "50",
-            ["Wallet:BatchTimeLimit"] = "00:00:00.002",
             ["Wallet:BatchConcurrencyLimit"] = "3",
         });
 
-        Assert.Equal(("Host=db", 5, TimeSpan.FromMilliseconds(500), 50, TimeSpan.FromMilliseconds(2), 3),
-            (options.ConnectionString, options.RetryLimit, options.InitialRetryInterval, options.BatchMessageLimit, options.BatchTimeLimit,
-                options.BatchConcurrencyLimit));
+        Assert.Equal(("Host=db", 5, TimeSpan.FromMilliseconds(500), 50, 3),
+            (options.ConnectionString, options.RetryLimit, options.InitialRetryInterval, options.BatchMessageLimit, options.BatchConcurrencyLimit));
     }
 
     [Fact]
@@ -74,14 +72,13 @@ public class WalletOptionsTests
             ["Wallet:InitialRetryInterval"] = "00:00:00",
             ["Wallet:MaxRetryInterval"] = "-00:00:01",
             ["Wallet:BatchMessageLimit"] = "0",
-            ["Wallet:BatchTimeLimit"] = "00:00:02",
             ["Wallet:BatchConcurrencyLimit"] = "17",
             ["Wallet:InjectedFaultRate"] = "1.5",
             ["Wallet:LockTimeout"] = "00:00:00",
         }));
 
         Assert.Equal(
-            ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "BatchMessageLimit", "BatchTimeLimit", "BatchConcurrencyLimit",
+            ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "BatchMessageLimit", "BatchConcurrencyLimit",
                 "InjectedFaultRate", "LockTimeout"],
             failure.Failures.Select(f => f.Split(' ')[0]));
     }
