@@ -12,6 +12,7 @@
 # costs the host CPU: compare the segments with each other, and latency with bench.sh. Files stay in TIMELINE_HOME.
 #
 # Settings: TIMELINE_LOW_RATE (5)  TIMELINE_RATE (50)  TIMELINE_SECONDS (30)  TIMELINE_WARMUP_TRADES (2000)  TIMELINE_USERS (1000)
+#   TIMELINE_SAMPLE (1: every trade; 0.1 records one trade in ten, which costs the host a tenth as much)
 #   TIMELINE_HOME (<repo>/.local/timeline)  Settlement__*, Wallet__*  passed to the host as they are
 set -euo pipefail
 
@@ -27,7 +28,7 @@ warmup=${TIMELINE_WARMUP_TRADES:-2000}
 build_tools
 start_servers
 rm -f "$home/spans.tsv"
-start_host 1 Observability__TraceFile="$home/spans.tsv"
+start_host 1 Observability__TraceFile="$home/spans.tsv" Observability__TraceFileSampleRatio="${TIMELINE_SAMPLE:-1}"
 say "warm-up: $warmup trades, not measured"
 simulator fund --run warmup --users "$users" >/dev/null
 simulator publish --run warmup --trades "$warmup" --users "$users" --rate 0 >/dev/null

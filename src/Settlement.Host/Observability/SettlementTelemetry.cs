@@ -28,6 +28,9 @@ public static class SettlementTelemetry
     public const string OtlpTracesEndpointVariable = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     public const string TraceFileKey = "Observability:TraceFile";
 
+    /// <summary>The share of trades whose spans <see cref="TraceFileKey"/> records (1, all, by default): recording costs CPU.</summary>
+    public const string TraceFileSampleRatioKey = "Observability:TraceFileSampleRatio";
+
     /// <summary>The service's own activity sources: the saga's repository and the wallet's batches.</summary>
     public static readonly string[] ActivitySourceNames = [Orchestration.Persistence.SettlementActivitySource.Name, Wallet.WalletActivitySource.Name];
 
@@ -63,6 +66,9 @@ public static class SettlementTelemetry
                     tracing.AddConsoleExporter();
                 if (!string.IsNullOrWhiteSpace(traceFile))
                 {
+                    // A trace is a trade (its first message starts it), so sampling keeps whole trades.
+                    if (configuration.GetValue<double?>(TraceFileSampleRatioKey) is { } ratio and > 0 and < 1)
+                        tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)));
                     // Every span is kept: a queue large enough for a load test's minute, drained five times a second.
                     tracing.AddProcessor(new BatchActivityExportProcessor(new SpanFileExporter(traceFile),
                         maxQueueSize: 1 << 20, scheduledDelayMilliseconds: 200, maxExportBatchSize: 4096));
