@@ -55,7 +55,7 @@ public sealed class CommandBatches
 
         public Task<WalletOutcome> ApplyAsync(OperationRecord request, CancellationToken cancellationToken)
         {
-            // The consumer's span, to link the batch to: the batch runs in no message's trace.
+            // The consumer's span: the first member's is the batch span's parent, the others' are its links.
             var waiting = new Waiting(request, Activity.Current?.Context, new TaskCompletionSource<WalletOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
             bool start;
             lock (_gate)
@@ -76,6 +76,7 @@ public sealed class CommandBatches
         /// <summary>One transaction after another while commands wait; then it gives its place back.</summary>
         async Task RunAsync()
         {
+            // The batches of this runner belong to no message's trace: each has the first member's as its parent.
             Activity.Current = null;
             while (true)
             {
@@ -103,8 +104,9 @@ public sealed class CommandBatches
             {
                 var fault = InjectedFaults.Roll(options.InjectedFaultRate);
                 fault.ThrowIf(InjectedFault.BeforeApply);
-                var links = batch.Where(w => w.Consumer is not null).Select(w => new ActivityLink(w.Consumer!.Value));
-                var outcomes = await ledger.ApplyAsync([.. batch.Select(w => w.Request)], links, CancellationToken.None);
+                var outcomes = await ledger.ApplyAsync([.. batch.Select(w => w.Request)],
+                    batch[0].Consumer ?? default, [.. batch.Skip(1).Where(w => w.Consumer is not null).Select(w => new ActivityLink(w.Consumer!.Value))],
+                    CancellationToken.None);
                 fault.ThrowIf(InjectedFault.AfterCommit);
                 for (var i = 0; i < batch.Count; i++)
                     batch[i].Outcome.TrySetResult(outcomes[i]);

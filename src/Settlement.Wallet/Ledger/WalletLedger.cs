@@ -86,7 +86,7 @@ public sealed class WalletLedger(
     /// See <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.
     /// </summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<DepositFunds> deposits, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. deposits.Select(Request)], [], cancellationToken);
+        ApplyAsync([.. deposits.Select(Request)], default, [], cancellationToken);
 
     /// <summary>
     /// Applies the debits in one transaction, in list order, each refused or applied on its own against the running
@@ -95,15 +95,15 @@ public sealed class WalletLedger(
     /// kept when it throws.
     /// </summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<DebitBalance> debits, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. debits.Select(Request)], [], cancellationToken);
+        ApplyAsync([.. debits.Select(Request)], default, [], cancellationToken);
 
     /// <summary>Applies the credits in one transaction; see <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<CreditBalance> credits, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. credits.Select(Request)], [], cancellationToken);
+        ApplyAsync([.. credits.Select(Request)], default, [], cancellationToken);
 
     /// <summary>Applies the reversals in one transaction; see <see cref="ReverseAsync"/> and <see cref="ApplyAsync(IReadOnlyList{DebitBalance}, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<ReverseOperation> reversals, CancellationToken cancellationToken = default) =>
-        ApplyAsync([.. reversals.Select(Request)], [], cancellationToken);
+        ApplyAsync([.. reversals.Select(Request)], default, [], cancellationToken);
 
     internal static OperationRecord Request(DepositFunds d) =>
         Posting(d.OperationId, OperationKind.Deposit, null, d.UserId, d.Currency, d.Amount, LedgerReason.Deposit);
@@ -142,17 +142,18 @@ public sealed class WalletLedger(
     /// in the same batch.
     /// </summary>
     /// <remarks>
-    /// Its span (<c>wallet batch</c>) links to <paramref name="links"/>, the spans of the messages whose commands it applies.
+    /// Its span (<c>wallet batch</c>) is a child of <paramref name="parent"/> (or of the current span, when default) and
+    /// links to <paramref name="links"/>: the spans of the messages whose commands it applies.
     /// </remarks>
-    internal async Task<IReadOnlyList<WalletOutcome>> ApplyAsync(
-        IReadOnlyList<OperationRecord> requests, IEnumerable<ActivityLink> links, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<WalletOutcome>> ApplyAsync(IReadOnlyList<OperationRecord> requests, ActivityContext parent,
+        IReadOnlyList<ActivityLink> links, CancellationToken cancellationToken)
     {
         if (requests.Count == 0)
             return [];
 
         var batch = new LedgerBatch(requests);
         BatchResult result;
-        using (var span = WalletActivitySource.Source.StartActivity("wallet batch", ActivityKind.Internal, default(ActivityContext), links: links))
+        using (var span = WalletActivitySource.Source.StartActivity("wallet batch", ActivityKind.Internal, parent, links: links))
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             var statements = new LedgerStatements(connection);

@@ -34,8 +34,11 @@ public sealed class TradeTimelines
             if (span.Source != "MassTransit")
             {
                 if (span.Name == "wallet batch")
-                    foreach (var link in span.Links)
-                        _batchByLink[link] = span;
+                {
+                    foreach (var member in span.Links.Append(span.ParentId))
+                        _batchByLink[member] = span;
+                }
+
                 continue;
             }
 
@@ -141,17 +144,13 @@ public sealed class TradeTimelines
             Record("wallet: commands in the batch", size);
     }
 
-    /// <summary>The batch that applied the command: linked to a span of its delivery, or (MassTransit's Batch) beside its answer.</summary>
-    SpanRecord? Batch(SpanRecord delivery, SpanRecord answer)
-    {
-        foreach (var span in Descendants(delivery))
-        {
-            if (_batchByLink.TryGetValue(span.SpanId, out var linked))
-                return linked;
-        }
-
-        return Children(answer.ParentId).FirstOrDefault(c => c.Name == "wallet batch");
-    }
+    /// <summary>
+    /// The batch that applied the command: the one whose parent or a link is a span of its delivery (the last, should the
+    /// command have been retried), or (MassTransit's Batch) the one beside its answer.
+    /// </summary>
+    SpanRecord? Batch(SpanRecord delivery, SpanRecord answer) =>
+        Descendants(delivery).Select(span => _batchByLink.GetValueOrDefault(span.SpanId)).OfType<SpanRecord>().MaxBy(batch => batch.Start)
+        ?? Children(answer.ParentId).FirstOrDefault(c => c.Name == "wallet batch");
 
     SpanRecord? SagaTransaction(SpanRecord delivery) =>
         Descendants(delivery).FirstOrDefault(s => s.Source != "MassTransit" && s.Name == "saga transaction");
