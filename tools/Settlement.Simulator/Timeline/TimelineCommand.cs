@@ -29,6 +29,7 @@ public static class TimelineCommand
         var timelines = new TradeTimelines(SpanRecord.Read(spans)).Follow(trades);
         Log.Information("timeline: {Trades} trades followed from their first delivery to their last commit", timelines.Trades);
         await Console.Out.WriteAsync(Table(timelines.Segments));
+        await Console.Out.WriteAsync(TailTable(timelines.Tail(1)));
         Output.Line(new { timelines.Trades, Segments = timelines.Segments.Count });
         return timelines.Trades > 0 ? 0 : 1;
     }
@@ -44,6 +45,15 @@ public static class TimelineCommand
                 $"| {name} | {sorted.Length} | {sorted.Average():F2} | {WatchReport.Percentile(sorted, 50):F2} | {WatchReport.Percentile(sorted, 99):F2} |\n");
         }
 
+        return table.ToString();
+    }
+
+    /// <summary>Where the slowest 1 % of the trades spent their time, beside all trades.</summary>
+    public static string TailTable(IReadOnlyList<(string Hop, double All, double Slowest)> tail)
+    {
+        var table = new StringBuilder("\n| per trade, summed over its legs | all trades, mean ms | slowest 1 %, mean ms |\n|---|---|---|\n");
+        foreach (var (hop, all, slowest) in tail)
+            table.Append(CultureInfo.InvariantCulture, $"| {hop} | {all:F1} | {slowest:F1} |\n");
         return table.ToString();
     }
 

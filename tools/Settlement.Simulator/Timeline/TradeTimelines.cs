@@ -23,7 +23,28 @@ public sealed class TradeTimelines
     public Dictionary<string, List<double>> Segments { get; } = [];
 
     /// <summary>Trades followed from their first delivery to their last commit.</summary>
-    public int Trades { get; private set; }
+    public int Trades => _trades.Count;
+
+    /// <summary>Per trade followed: its total, and the milliseconds of each kind of hop along it (<see cref="Hops"/>).</summary>
+    readonly List<(double Total, Dictionary<string, double> Hops)> _trades = [];
+    Dictionary<string, double> _hops = [];
+
+    /// <summary>The kinds of hop a trade's time is made of, in the order a leg goes through them.</summary>
+    public static readonly string[] Hops =
+    [
+        "saga step: delivered → command sent (or committed)", "command: sent → delivered to the wallet",
+        "wallet: delivered → answer sent", "answer: sent → delivered to the saga",
+    ];
+
+    /// <summary>
+    /// Per kind of hop, its mean milliseconds per trade over all trades followed and over the slowest
+    /// <paramref name="percent"/> % of them: where the tail's time goes.
+    /// </summary>
+    public IReadOnlyList<(string Hop, double All, double Slowest)> Tail(double percent)
+    {
+        var slowest = _trades.OrderByDescending(t => t.Total).Take(Math.Max(1, (int)Math.Ceiling(_trades.Count * percent / 100))).ToList();
+        return [.. Hops.Select(hop => (hop, _trades.Average(t => t.Hops.GetValueOrDefault(hop)), slowest.Average(t => t.Hops.GetValueOrDefault(hop))))];
+    }
 
     public TradeTimelines(IEnumerable<SpanRecord> spans)
     {
@@ -79,6 +100,7 @@ public sealed class TradeTimelines
         if (inputs.Count == 0 || inputs.Contains(null) || inputs.Count != commands.Count + 1)
             return; // a chain with a repeat, a resend or a span missing: not a plain trade
 
+        _hops = [];
         for (var k = 0; k < inputs.Count; k++)
         {
             var delivery = inputs[k]!;
@@ -89,20 +111,25 @@ public sealed class TradeTimelines
             {
                 Record("saga: delivered → committed (last step)", transaction.End - delivery.Start);
                 Record("trade: first delivery → last commit", transaction.End - inputs[0]!.Start);
-                Trades++;
+                Hop(Hops[0], transaction.End - delivery.Start);
+                _trades.Add((transaction.End - inputs[0]!.Start, _hops));
                 return;
             }
 
             var command = commands[k];
             Record("saga: delivered → command sent", command.Start - delivery.Start);
+            Hop(Hops[0], command.Start - delivery.Start);
             Record("saga: transaction end → command sent", command.Start - transaction.End);
             Record("saga: command send until confirmed", command.Duration);
             var answerDelivery = inputs[k + 1]!;
             if (!_receives.TryGetValue(command.MessageId, out var walletDelivery) || !_sends.TryGetValue(answerDelivery.MessageId, out var answer))
                 return;
             Record("command: sent → delivered to the wallet", walletDelivery.Start - command.Start);
+            Hop(Hops[1], walletDelivery.Start - command.Start);
             WalletStep(walletDelivery, answer);
+            Hop(Hops[2], answer.Start - walletDelivery.Start);
             Record("answer: sent → delivered to the saga", answerDelivery.Start - answer.Start);
+            Hop(Hops[3], answerDelivery.Start - answer.Start);
         }
     }
 
@@ -138,7 +165,8 @@ public sealed class TradeTimelines
             return;
         Record("wallet: delivered → batch start", batch.Start - delivery.Start);
         Record("wallet: batch transaction", batch.Duration);
-        Record("wallet: batch transaction: commit", Children(batch).Where(c => c.Name == "wallet commit").Sum(c => c.Duration));
+        Record("wallet: batch transaction: write and commit",
+            Children(batch).Where(c => c.Name is "wallet commit" or "wallet write and commit").Sum(c => c.Duration));
         Record("wallet: batch end → answer sent", answer.Start - batch.End);
         if (int.TryParse(batch.Detail.Split(' ')[0], out var size))
             Record("wallet: commands in the batch", size);
@@ -169,6 +197,8 @@ public sealed class TradeTimelines
                 pending.Push(child);
         }
     }
+
+    void Hop(string hop, double milliseconds) => _hops[hop] = _hops.GetValueOrDefault(hop) + milliseconds;
 
     void Record(string segment, double milliseconds)
     {
