@@ -177,22 +177,29 @@ public sealed class TradeTimelines
     /// command have been retried), or (MassTransit's Batch) the one beside its answer.
     /// </summary>
     SpanRecord? Batch(SpanRecord delivery, SpanRecord answer) =>
-        Descendants(delivery).Select(span => _batchByLink.GetValueOrDefault(span.SpanId)).OfType<SpanRecord>().MaxBy(batch => batch.Start)
+        Handling(delivery).Select(span => _batchByLink.GetValueOrDefault(span.SpanId)).OfType<SpanRecord>()
+            .Where(batch => batch.Start <= answer.Start).MaxBy(batch => batch.Start)
         ?? Children(answer.ParentId).FirstOrDefault(c => c.Name == "wallet batch");
 
     SpanRecord? SagaTransaction(SpanRecord delivery) =>
-        Descendants(delivery).FirstOrDefault(s => s.Source != "MassTransit" && s.Name == "saga transaction");
+        Handling(delivery).FirstOrDefault(s => s.Source != "MassTransit" && s.Name == "saga transaction");
 
     IEnumerable<SpanRecord> Children(SpanRecord span) => Children(span.SpanId);
 
     IEnumerable<SpanRecord> Children(string spanId) => _children.TryGetValue(spanId, out var children) ? children : [];
 
-    IEnumerable<SpanRecord> Descendants(SpanRecord span)
+    /// <summary>
+    /// The spans of one message's handling: below its delivery, but not past the messages it sent (whose deliveries are
+    /// their children, in the next hop).
+    /// </summary>
+    IEnumerable<SpanRecord> Handling(SpanRecord delivery)
     {
-        var pending = new Stack<SpanRecord>(Children(span));
+        var pending = new Stack<SpanRecord>(Children(delivery));
         while (pending.TryPop(out var next))
         {
             yield return next;
+            if (next.Source == "MassTransit" && next.Name.EndsWith(" send", StringComparison.Ordinal))
+                continue;
             foreach (var child in Children(next))
                 pending.Push(child);
         }
