@@ -34,7 +34,8 @@ host_environment() {
     export RabbitMq__QueueType=quorum
     for ((i = 0; i < cluster_nodes; i++)); do export "RabbitMq__ClusterNodes__$i=127.0.0.1:$((amqp_port + i))"; done
   fi
-  export DOTNET_ENVIRONMENT="$2" MASSTRANSIT_USAGE_TELEMETRY=false
+  # A 64 MB gen0 budget for the host's workstation GC, as the image sets it (docs/performance.md, "Runtime settings").
+  export DOTNET_ENVIRONMENT="$2" MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"
 }
 
 # load_run_init NAME HOME PG_PORT AMQP_PORT MGMT_PORT DIST_PORT API_PORT
@@ -58,10 +59,14 @@ load_run_cleanup() {
   "$servers" stop-postgres "$home/servers/postgres" >/dev/null 2>&1 || true
 }
 
+# The host is published as run.sh and the images publish it (for this machine's runtime, so ReadyToRun); the tools are
+# built.
 build_tools() {
   local project
   say "building the host, the simulator and the baselines (Release)"
-  for project in src/Settlement.Host tools/Settlement.Simulator tools/Settlement.Baselines; do
+  dotnet publish "$repo/src/Settlement.Host" -c Release --use-current-runtime --self-contained false -o "$home/bin/Settlement.Host" \
+    --nologo -v quiet -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 || { tail -n 40 "$home/build.log" >&2; exit 1; }
+  for project in tools/Settlement.Simulator tools/Settlement.Baselines; do
     dotnet build "$repo/$project" -c Release -o "$home/bin/$(basename "$project")" --nologo -v quiet \
       -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 || { tail -n 40 "$home/build.log" >&2; exit 1; }
   done

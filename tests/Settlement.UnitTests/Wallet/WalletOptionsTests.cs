@@ -23,12 +23,12 @@ public class WalletOptionsTests
     public void No_retries_means_no_intervals() => Assert.Empty(new WalletOptions { RetryLimit = 0 }.RetryIntervals());
 
     [Fact]
-    public void By_default_a_batch_is_up_to_100_commands_eight_at_a_time_and_the_endpoint_holds_what_they_fill()
+    public void By_default_a_batch_is_up_to_100_commands_two_at_a_time_and_the_endpoint_holds_what_they_fill()
     {
         var options = new WalletOptions();
 
-        Assert.Equal((100, 8), (options.BatchMessageLimit, options.BatchConcurrencyLimit));
-        Assert.Equal(4 * 8 * 100, options.MessagesInFlight);
+        Assert.Equal((100, 2), (options.BatchMessageLimit, options.BatchConcurrencyLimit));
+        Assert.Equal(4 * 2 * 100, options.MessagesInFlight);
     }
 
     [Fact]
