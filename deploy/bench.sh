@@ -16,7 +16,8 @@
 #   5. the broker's ceiling: MassTransit send-and-consume messages per second on the same broker, no saga;
 #   6. the direct baseline: the same five balance changes as ONE PostgreSQL transaction per trade, trades per second.
 # Then it reconciles the books (Settlement.Host reconcile) and prints ONE JSON line on stdout: the figures above, CPU per
-# trade of host + PostgreSQL + RabbitMQ (cpu_ms_per_trade, the host's own as host_cpu_ms_per_trade), the share of the
+# trade of host + PostgreSQL + RabbitMQ (cpu_ms_per_trade, the host's own as host_cpu_ms_per_trade; the host's over the
+# card's load as host_cpu_ms_per_trade_at_50, what it spends when not saturated), the share of the
 # broker's ceiling the service reaches (ceiling_share = trades_per_sec ÷ (raw_msgs_per_sec ÷ msgs_per_trade)), and the
 # machine's 1-minute load average when the run began (load_before: above 1, the figures are a busy machine's, and it
 # says so on stderr). With BENCH_WRITE_DOCS=1
@@ -87,8 +88,10 @@ fi
 # (a backlog drained, dead row versions for autovacuum) that the light loads should not be measured in.
 say "latency at the card's load: $((sustained_rate * latency_seconds)) trades offered at $sustained_rate per second"
 simulator fund --run "sus-$stamp" --users "$users" >/dev/null
+sustained_cpu_before=$(cpu_snapshot)
 simulator publish --run "sus-$stamp" --trades $((sustained_rate * latency_seconds)) --users "$users" --rate "$sustained_rate" >/dev/null
 sustained=$(simulator watch --run "sus-$stamp" --timeout 3600 || true)
+sustained_cpu=$(cpu_per_trade "$sustained_cpu_before" "$(cpu_snapshot)" $((sustained_rate * latency_seconds)))
 
 say "latency of one trade alone: $((low_rate * low_seconds)) trades offered at $low_rate per second"
 simulator fund --run "low-$stamp" --users "$users" >/dev/null
@@ -124,12 +127,12 @@ tps=$(field trades_per_sec "$throughput")
 raw_rate=$(field raw_msgs_per_sec "$raw")
 ceiling_share=$(awk -v t="$tps" -v r="$raw_rate" -v m="$msgs_per_trade" 'BEGIN { printf "%.2f", (r > 0 && m > 0) ? t / (r / m) : 0 }')
 at=$sustained_rate
-result=$(printf '{"broker":"%s","load_before":%s,"trades_per_sec":%s,"p50_ms":%s,"p95_ms":%s,"p99_ms":%s,"p50_ms_at_%s":%s,"p95_ms_at_%s":%s,"p99_ms_at_%s":%s,"rollback_p99_ms_at_%s":%s,"rollbacks_at_%s":%s,"p50_ms_at_%s":%s,"p99_ms_at_%s":%s,"p99_ms_at_%s_cold":%s,"msgs_per_trade":%s,"raw_msgs_per_sec":%s,"ceiling_share":%s,"cpu_ms_per_trade":%s,"host_cpu_ms_per_trade":%s,"direct_sql_trades_per_sec":%s,"lost":%s,"conservation_ok":%s}' \
+result=$(printf '{"broker":"%s","load_before":%s,"trades_per_sec":%s,"p50_ms":%s,"p95_ms":%s,"p99_ms":%s,"p50_ms_at_%s":%s,"p95_ms_at_%s":%s,"p99_ms_at_%s":%s,"rollback_p99_ms_at_%s":%s,"rollbacks_at_%s":%s,"p50_ms_at_%s":%s,"p99_ms_at_%s":%s,"p99_ms_at_%s_cold":%s,"msgs_per_trade":%s,"raw_msgs_per_sec":%s,"ceiling_share":%s,"cpu_ms_per_trade":%s,"host_cpu_ms_per_trade":%s,"host_cpu_ms_per_trade_at_%s":%s,"direct_sql_trades_per_sec":%s,"lost":%s,"conservation_ok":%s}' \
   "$broker" "$load_before" "$tps" "$(field p50_ms "$latency")" "$(field p95_ms "$latency")" "$(field p99_ms "$latency")" \
   "$at" "$(field p50_ms "$sustained")" "$at" "$(field p95_ms "$sustained")" "$at" "$(field p99_ms "$sustained")" \
   "$at" "$(field rollback_p99_ms "$sustained")" "$at" "$(field rolled_back "$sustained")" \
   "$low_rate" "$(field p50_ms "$low")" "$low_rate" "$(field p99_ms "$low")" "$at" "$(field p99_ms "$cold")" \
-  "$msgs_per_trade" "$raw_rate" "$ceiling_share" "$cpu_ms_per_trade" "$(field host_ms "$cpu")" \
+  "$msgs_per_trade" "$raw_rate" "$ceiling_share" "$cpu_ms_per_trade" "$(field host_ms "$cpu")" "$at" "$(field host_ms "$sustained_cpu")" \
   "$(field direct_sql_trades_per_sec "$direct")" "$lost" "$conservation_ok")
 
 echo "$cpu" >"$home/cpu-per-trade.json"

@@ -213,6 +213,7 @@ same machine as the host; $(broker_description).
 | latency p50 / p99 at $low_rate trades/s | **$(field p50_ms "$low") / $(field p99_ms "$low") ms** | $((low_rate * low_seconds)) trades offered at $low_rate/s for $low_seconds s: one trade alone; max $(field max_ms "$low") ms |
 | latency p50 / p99 at $sustained_rate trades/s from a cold start | $(field p50_ms "$cold") / **$(field p99_ms "$cold") ms** | a fresh host offered $sustained_rate trades/s for $seconds s from the moment \`/health/ready\` first answered, no warm-up; max $(field max_ms "$cold") ms |
 | CPU per trade: host / PostgreSQL / RabbitMQ | $(field host_ms "$cpu") / $(field postgres_ms "$cpu") / $(field rabbitmq_ms "$cpu") ms = **$(field cpu_ms_per_trade "$result") ms** | CPU time each process used during the throughput run ÷ trades (2 cores give 2,000 ms per second) |
+| the host's CPU per trade at $sustained_rate trades/s | $(field host_cpu_ms_per_trade_at_$sustained_rate "$result") ms | the host's CPU time over the card's load (publishing to the last outcome) ÷ its trades: what it spends when it is not saturated |
 | messages per trade | $(field msgs_per_trade "$result") | messages published to the broker during the throughput run ÷ trades |
 | broker ceiling, no saga | $(field raw_msgs_per_sec "$result") msgs/s | MassTransit send-and-consume of small durable messages, confirms on, same broker |
 | share of that ceiling | $(field ceiling_share "$result") | trades/s ÷ (broker ceiling ÷ messages per trade) |

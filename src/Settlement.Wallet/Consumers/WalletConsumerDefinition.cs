@@ -7,8 +7,8 @@ namespace Settlement.Wallet.Consumers;
 /// The <c>wallet</c> receive endpoint. Its commands are consumed one by one and applied in batches that form by themselves
 /// (<see cref="CommandBatches"/>): up to <see cref="WalletOptions.BatchConcurrencyLimit"/> transactions per command type
 /// at once, each with up to <see cref="WalletOptions.BatchMessageLimit"/> commands. A command holds its message until it
-/// is answered, so the endpoint's prefetch and concurrent message limit are <see cref="WalletOptions.MessagesInFlight"/>:
-/// with less, no batch could fill.
+/// is answered; the endpoint's prefetch and concurrent message limit are <see cref="WalletOptions.MessagesInFlight"/>,
+/// which also bounds the commands a batch can gather.
 /// <para>
 /// A transient fault (<see cref="TransientFaults"/>) is retried for each message on its own, at
 /// <see cref="WalletOptions.RetryIntervals"/>, into a later batch; anything else is not retried. When a command still

@@ -23,17 +23,12 @@ public class WalletOptionsTests
     public void No_retries_means_no_intervals() => Assert.Empty(new WalletOptions { RetryLimit = 0 }.RetryIntervals());
 
     [Fact]
-    public void By_default_a_batch_is_up_to_100_commands_two_at_a_time_and_the_endpoint_holds_what_they_fill()
+    public void By_default_a_batch_is_up_to_100_commands_two_at_a_time_and_the_endpoint_holds_two_full_batches_of_each_type()
     {
         var options = new WalletOptions();
 
-        Assert.Equal((100, 2), (options.BatchMessageLimit, options.BatchConcurrencyLimit));
-        Assert.Equal(4 * 2 * 100, options.MessagesInFlight);
+        Assert.Equal((100, 2, 4 * 2 * 100), (options.BatchMessageLimit, options.BatchConcurrencyLimit, options.MessagesInFlight));
     }
-
-    [Fact]
-    public void The_largest_batches_allowed_still_fit_RabbitMQs_prefetch_count() =>
-        Assert.True(new WalletOptions { BatchMessageLimit = 1_000, BatchConcurrencyLimit = 16 }.MessagesInFlight <= ushort.MaxValue);
 
     [Fact]
     public void Options_bind_from_the_Wallet_section_and_fall_back_to_the_shared_connection_string()
@@ -45,10 +40,12 @@ public class WalletOptionsTests
             ["Wallet:InitialRetryInterval"] = "00:00:00.5",
             ["Wallet:BatchMessageLimit"] = "50",
             ["Wallet:BatchConcurrencyLimit"] = "3",
+            ["Wallet:MessagesInFlight"] = "200",
         });
 
-        Assert.Equal(("Host=db", 5, TimeSpan.FromMilliseconds(500), 50, 3),
-            (options.ConnectionString, options.RetryLimit, options.InitialRetryInterval, options.BatchMessageLimit, options.BatchConcurrencyLimit));
+        Assert.Equal(("Host=db", 5, TimeSpan.FromMilliseconds(500), 50, 3, 200),
+            (options.ConnectionString, options.RetryLimit, options.InitialRetryInterval, options.BatchMessageLimit, options.BatchConcurrencyLimit,
+                options.MessagesInFlight));
     }
 
     [Fact]
@@ -73,13 +70,14 @@ public class WalletOptionsTests
             ["Wallet:MaxRetryInterval"] = "-00:00:01",
             ["Wallet:BatchMessageLimit"] = "0",
             ["Wallet:BatchConcurrencyLimit"] = "17",
+            ["Wallet:MessagesInFlight"] = "3",
             ["Wallet:InjectedFaultRate"] = "1.5",
             ["Wallet:LockTimeout"] = "00:00:00",
         }));
 
         Assert.Equal(
             ["ConnectionString", "RetryLimit", "InitialRetryInterval", "MaxRetryInterval", "BatchMessageLimit", "BatchConcurrencyLimit",
-                "InjectedFaultRate", "LockTimeout"],
+                "MessagesInFlight", "InjectedFaultRate", "LockTimeout"],
             failure.Failures.Select(f => f.Split(' ')[0]));
     }
 
