@@ -1,6 +1,6 @@
 # Shared by deploy/bench.sh and deploy/chaos.sh (sourced, not run): fresh private servers, the host processes, the
 # simulator and the baselines, all under one folder, and everything stopped when the calling script exits.
-# deploy/run.sh uses its first part (load_run_settings, host_environment) to run the host the same way.
+# deploy/run.sh uses its first part (load_run_settings, publish_host, host_environment) to run the host the same way.
 # shellcheck shell=bash
 
 say() { echo "$run_name: $*" >&2; }
@@ -22,6 +22,13 @@ load_run_settings() {
   if [[ $(id -u) -eq 0 ]]; then "$servers" install; fi
   mkdir -p "$home"
   chmod 755 "$home"
+}
+
+# publish_host DIR: the host published into DIR for this machine's runtime, so compiled ahead of time (ReadyToRun), as the
+# images publish it; its output goes to $home/build.log, whose tail is shown if it fails.
+publish_host() {
+  dotnet publish "$repo/src/Settlement.Host" -c Release --use-current-runtime --self-contained false -o "$1" --nologo -v quiet \
+    -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 || { tail -n 40 "$home/build.log" >&2; say "build failed: see $home/build.log"; exit 1; }
 }
 
 # host_environment API_PORT DOTNET_ENVIRONMENT: exports what the host runs with: these servers, its admin API on
@@ -59,13 +66,11 @@ load_run_cleanup() {
   "$servers" stop-postgres "$home/servers/postgres" >/dev/null 2>&1 || true
 }
 
-# The host is published as run.sh and the images publish it (for this machine's runtime, so ReadyToRun); the tools are
-# built.
+# The host is published as run.sh and the images publish it (publish_host); the tools are built.
 build_tools() {
   local project
   say "building the host, the simulator and the baselines (Release)"
-  dotnet publish "$repo/src/Settlement.Host" -c Release --use-current-runtime --self-contained false -o "$home/bin/Settlement.Host" \
-    --nologo -v quiet -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 || { tail -n 40 "$home/build.log" >&2; exit 1; }
+  publish_host "$home/bin/Settlement.Host"
   for project in tools/Settlement.Simulator tools/Settlement.Baselines; do
     dotnet build "$repo/$project" -c Release -o "$home/bin/$(basename "$project")" --nologo -v quiet \
       -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 || { tail -n 40 "$home/build.log" >&2; exit 1; }

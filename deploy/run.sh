@@ -42,10 +42,7 @@ fi
 api_key=$Api__Key
 
 say "building the service"
-# Published for this machine's runtime, so compiled ahead of time (ReadyToRun): ready to settle at full speed at once.
-dotnet publish "$repo/src/Settlement.Host" -c Release --use-current-runtime --self-contained false -o "$home/host" --nologo -v quiet \
-  -p:TreatWarningsAsErrors=true >"$home/build.log" 2>&1 ||
-  { tail -n 40 "$home/build.log" >&2; say "build failed: see $home/build.log"; exit 1; }
+publish_host "$home/host"
 
 cat >&2 <<INFO
 

@@ -27,7 +27,6 @@ public sealed class TradeTimelines
 
     /// <summary>Per trade followed: its total, and the milliseconds of each kind of hop along it (<see cref="Hops"/>).</summary>
     readonly List<(double Total, Dictionary<string, double> Hops)> _trades = [];
-    Dictionary<string, double> _hops = [];
 
     /// <summary>The kinds of hop a trade's time is made of, in the order a leg goes through them.</summary>
     public static readonly string[] Hops =
@@ -100,7 +99,9 @@ public sealed class TradeTimelines
         if (inputs.Count == 0 || inputs.Contains(null) || inputs.Count != commands.Count + 1)
             return; // a chain with a repeat, a resend or a span missing: not a plain trade
 
-        _hops = [];
+        Dictionary<string, double> hops = [];
+        void Hop(string hop, double milliseconds) => hops[hop] = hops.GetValueOrDefault(hop) + milliseconds;
+
         for (var k = 0; k < inputs.Count; k++)
         {
             var delivery = inputs[k]!;
@@ -112,7 +113,7 @@ public sealed class TradeTimelines
                 Record("saga: delivered → committed (last step)", transaction.End - delivery.Start);
                 Record("trade: first delivery → last commit", transaction.End - inputs[0]!.Start);
                 Hop(Hops[0], transaction.End - delivery.Start);
-                _trades.Add((transaction.End - inputs[0]!.Start, _hops));
+                _trades.Add((transaction.End - inputs[0]!.Start, hops));
                 return;
             }
 
@@ -204,8 +205,6 @@ public sealed class TradeTimelines
                 pending.Push(child);
         }
     }
-
-    void Hop(string hop, double milliseconds) => _hops[hop] = _hops.GetValueOrDefault(hop) + milliseconds;
 
     void Record(string segment, double milliseconds)
     {
